@@ -1,0 +1,1 @@
+return Balms.Cli.CliApp.Run(args);
