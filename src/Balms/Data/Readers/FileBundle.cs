@@ -53,9 +53,11 @@ internal sealed class TarGzBundle(string archive, string topFolder) : FileBundle
             using var tar = new TarReader(gzip);
             while (results.Count < wanted.Count && tar.GetNextEntry() is { } entry)
             {
-                if (entry.DataStream is null || !wanted.TryGetValue(NormaliseEntryName(entry.Name), out string? name)) continue;
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                    || !wanted.TryGetValue(NormaliseEntryName(entry.Name), out string? name)) continue;
                 string displayName = $"{archive}:{entry.Name}";
-                using var content = new BufferedStream(entry.DataStream, 1 << 16);
+                // Empty files have no data stream; parsers then report them as too short.
+                using var content = new BufferedStream(entry.DataStream ?? Stream.Null, 1 << 16);
                 results[name] = DataFile.Guard(displayName, () => parse(name, new BundleFile(displayName, content, entry.Length)));
             }
             return results;

@@ -232,6 +232,20 @@ public class CifarTests
     }
 
     [Fact]
+    public void Empty_archive_entry_is_reported_with_archive_and_entry()
+    {
+        using var root = new TempFolder();
+        var files = CifarFixture.PythonFiles(CifarVariant.Cifar10);
+        files["test_batch"] = [];
+        string archive = Path.Combine(root.Path, "cifar-10-python.tar.gz");
+        CifarFixture.WriteTarGz(archive, "cifar-10-batches-py", files);
+
+        var error = Assert.Throws<DataException>(() => Cifar.Open(root.Path, CifarVariant.Cifar10, DatasetSplit.Test));
+
+        Assert.Contains($"{archive}:cifar-10-batches-py/test_batch", error.Message);
+    }
+
+    [Fact]
     public void Folder_without_a_needed_file_names_the_missing_file()
     {
         using var root = new TempFolder();
