@@ -39,8 +39,9 @@ internal sealed class PickleReader
             {
                 Execute(opcode);
             }
-            catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException
-                                          or OverflowException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException
+                                          or FormatException or OverflowException or KeyNotFoundException
+                                          or InvalidOperationException)
             {
                 throw Corrupt($"opcode '{(char)opcode}' (0x{opcode:x2}) does not fit the stack or its argument is malformed", opcodePosition);
             }
@@ -56,7 +57,7 @@ internal sealed class PickleReader
             case (byte)'}': Push(new PickleDict()); break;
             case (byte)']': Push(new List<object?>()); break;
             case (byte)')': Push(Array.Empty<object?>()); break;
-            case (byte)'d': Push(PickleDict.FromPairs(PopToMark())); break;
+            case (byte)'d': Push(new PickleDict().AddPairs(PopToMark())); break;
             case (byte)'l': Push(PopToMark().ToList()); break;
             case (byte)'t': Push(PopToMark()); break;
             case 0x85: Push(PopItems(1)); break;
@@ -121,12 +122,7 @@ internal sealed class PickleReader
         }
     }
 
-    private void SetItems(object?[] keysAndValues)
-    {
-        var dict = Top<PickleDict>();
-        for (int i = 0; i + 1 < keysAndValues.Length; i += 2) dict.Add(keysAndValues[i], keysAndValues[i + 1]);
-        if (keysAndValues.Length % 2 != 0) throw new InvalidOperationException("odd number of dict items");
-    }
+    private void SetItems(object?[] keysAndValues) => Top<PickleDict>().AddPairs(keysAndValues);
 
     private void AppendItems(object?[] items) => Top<List<object?>>().AddRange(items);
 

@@ -8,15 +8,13 @@ internal sealed class PickleDict
 {
     private readonly Dictionary<string, object?> _items = [];
 
-    public static PickleDict FromPairs(object?[] keysAndValues)
+    /// <summary>Adds key, value, key, value, ... and returns this dict.</summary>
+    public PickleDict AddPairs(object?[] keysAndValues)
     {
         if (keysAndValues.Length % 2 != 0) throw new InvalidOperationException("odd number of dict items");
-        var dict = new PickleDict();
-        for (int i = 0; i < keysAndValues.Length; i += 2) dict.Add(keysAndValues[i], keysAndValues[i + 1]);
-        return dict;
+        for (int i = 0; i < keysAndValues.Length; i += 2) _items[PickleText.AsText(keysAndValues[i])] = keysAndValues[i + 1];
+        return this;
     }
-
-    public void Add(object? key, object? value) => _items[PickleText.AsText(key)] = value;
 
     public bool TryGetValue(string key, out object? value) => _items.TryGetValue(key, out value);
 }
