@@ -31,7 +31,7 @@ public static class VirtualSgdStep
         var logitGradient = logits.softmax(1) - nn.functional.one_hot(labels, weight.shape[0]).to(logits.dtype);
         var weightedLogitGradient = logitGradient * (sampleWeights.unsqueeze(1) / batchSize);
         var weightGradient = weightedLogitGradient.t().matmul(features);
-        var biasGradient = weightedLogitGradient.sum(0);
+        var biasGradient = weightedLogitGradient.sum(dim: 0);
 
         var weightStep = Velocity(weightGradient, weight, classifier.WeightMomentum, classifier);
         var biasStep = Velocity(biasGradient, bias, classifier.BiasMomentum, classifier);
