@@ -1,0 +1,81 @@
+using Balms.Sampling.Meta;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Balms.Tests.Sampling.Meta;
+
+public class MetaGradientTests
+{
+    private static readonly double[] Logits = [0.4, -0.8, 1.3];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MetaGradientMatchesCentralFiniteDifferences(bool withMomentum)
+    {
+        var problem = new ReferenceMetaProblem(withMomentum, seed: 17);
+
+        var (metaLoss, gradient) = Compute(problem);
+
+        Assert.Equal(problem.MetaLoss(Logits, Logits), metaLoss, 1e-12);
+        const double step = 1e-5;
+        for (int c = 0; c < Logits.Length; c++)
+        {
+            var up = Logits.ToArray();
+            var down = Logits.ToArray();
+            up[c] += step;
+            down[c] -= step;
+            double finiteDifference = (problem.MetaLoss(up, Logits) - problem.MetaLoss(down, Logits)) / (2 * step);
+            Assert.Equal(finiteDifference, gradient[c], 1e-8);
+        }
+        Assert.True(gradient.Max(Math.Abs) > 1e-3, "the problem should have a non-negligible meta-gradient");
+    }
+
+    [Fact]
+    public void MetaGradientMatchesTheClosedForm()
+    {
+        var problem = new ReferenceMetaProblem(withMomentum: true, seed: 29);
+
+        var (_, gradient) = Compute(problem);
+
+        var expected = problem.ClosedFormGradient(Logits);
+        for (int c = 0; c < Logits.Length; c++)
+            Assert.Equal(expected[c], gradient[c], 1e-12);
+    }
+
+    [Fact]
+    public void DrawPicksTheReferenceArgmax()
+    {
+        var problem = new ReferenceMetaProblem(withMomentum: false, seed: 5);
+
+        var draw = Draw(problem);
+
+        Assert.Equal(problem.ChosenInstances(Logits), draw.Indices);
+    }
+
+    private static GumbelDraw Draw(ReferenceMetaProblem problem)
+    {
+        using var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes, instancesPerBlock: 5);
+        var logSamplingWeights = Logits.Select(w => -Math.Log(1 + Math.Exp(-w))).ToArray();
+        return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, new FixedUniformNoise(problem.Uniform));
+    }
+
+    private static (double MetaLoss, double[] Gradient) Compute(ReferenceMetaProblem problem)
+    {
+        using var scope = NewDisposeScope();
+        var draw = Draw(problem);
+        var trainFeatures = Tensor2D(draw.Indices.Select(i => problem.InstanceFeatures[i]).ToArray());
+        var classifier = new LinearClassifierSnapshot(
+            Tensor2D(problem.Weight), tensor(problem.Bias, float64), ReferenceMetaProblem.LearningRate,
+            problem.WeightMomentum is null ? null : Tensor2D(problem.WeightMomentum),
+            problem.BiasMomentum is null ? null : tensor(problem.BiasMomentum, float64),
+            ReferenceMetaProblem.Momentum, ReferenceMetaProblem.WeightDecay);
+        var meta = new MetaBatch(Tensor2D(problem.MetaFeatures), tensor(problem.MetaLabels.Select(y => (long)y).ToArray()));
+        using var logits = new Parameter(tensor(Logits, float64), requires_grad: true);
+        return MetaGradient.Compute(logits, draw, trainFeatures, problem.Counts, classifier, meta);
+    }
+
+    private static Tensor Tensor2D(double[][] rows) =>
+        tensor(rows.SelectMany(r => r).ToArray(), float64).reshape(rows.Length, rows[0].Length);
+}
