@@ -1,0 +1,30 @@
+namespace Balms.Data.Transforms;
+
+/// <summary>The train and test transforms of the original BALMS code, per dataset family.</summary>
+public static class ImageTransforms
+{
+    private const int CifarSize = 32, FashionMnistSize = 28, CropPadding = 4, CutoutLength = 16;
+
+    /// <summary>
+    /// RandomCrop(32, padding 4) -> RandomHorizontalFlip -> CIFAR-10 AutoAugment -> ToTensor -> Cutout(1 hole, 16)
+    /// -> Normalize (CIFAR statistics). Expects 32x32 RGB images.
+    /// </summary>
+    public static IImageTransform CifarTrain() => new ImagePipeline(
+        CifarSize, CifarSize,
+        [new PaddedRandomCrop(CifarSize, CropPadding), new RandomHorizontalFlip(), new CifarAutoAugment()],
+        new NormalizeToChw(ChannelNormalization.Cifar, CutoutLength));
+
+    /// <summary>ToTensor -> Normalize (CIFAR statistics). Expects 32x32 RGB images.</summary>
+    public static IImageTransform CifarTest() =>
+        new ImagePipeline(CifarSize, CifarSize, [], new NormalizeToChw(ChannelNormalization.Cifar));
+
+    /// <summary>RandomCrop(28, padding 4) -> RandomHorizontalFlip -> ToTensor -> Normalize. Expects 28x28 greyscale.</summary>
+    public static IImageTransform FashionMnistTrain() => new ImagePipeline(
+        FashionMnistSize, FashionMnistSize,
+        [new PaddedRandomCrop(FashionMnistSize, CropPadding), new RandomHorizontalFlip()],
+        new NormalizeToChw(ChannelNormalization.FashionMnist));
+
+    /// <summary>ToTensor -> Normalize. Expects 28x28 greyscale images.</summary>
+    public static IImageTransform FashionMnistTest() =>
+        new ImagePipeline(FashionMnistSize, FashionMnistSize, [], new NormalizeToChw(ChannelNormalization.FashionMnist));
+}
