@@ -6,7 +6,7 @@ namespace Balms.Tests.Data.Transforms;
 
 public class ImageTransformsTests
 {
-    public static TheoryData<string> TrainTransforms => new("CifarTrain", "FashionMnistTrain");
+    public static TheoryData<string> TrainTransforms => new("CifarTrain", "FashionMnistTrain", "ImageNetTrain");
 
     private static IImageTransform Create(string name) => name switch
     {
@@ -14,17 +14,25 @@ public class ImageTransformsTests
         "CifarTest" => ImageTransforms.CifarTest(),
         "FashionMnistTrain" => ImageTransforms.FashionMnistTrain(),
         "FashionMnistTest" => ImageTransforms.FashionMnistTest(),
+        "ImageNetTrain" => ImageTransforms.ImageNetTrain(),
+        "ImageNetTest" => ImageTransforms.ImageNetTest(),
         _ => throw new ArgumentException(name),
     };
 
-    private static RawImage InputFor(string name, int seed) =>
-        name.StartsWith("Cifar") ? Noise(32, 32, 3, seed) : Noise(28, 28, 1, seed);
+    private static RawImage InputFor(string name, int seed) => name switch
+    {
+        _ when name.StartsWith("Cifar") => Noise(32, 32, 3, seed),
+        _ when name.StartsWith("FashionMnist") => Noise(28, 28, 1, seed),
+        _ => Noise(60, 45, 3, seed),
+    };
 
     [Theory]
     [InlineData("CifarTrain", 3, 32)]
     [InlineData("CifarTest", 3, 32)]
     [InlineData("FashionMnistTrain", 1, 28)]
     [InlineData("FashionMnistTest", 1, 28)]
+    [InlineData("ImageNetTrain", 3, 224)]
+    [InlineData("ImageNetTest", 3, 224)]
     public void OutputShapeMatchesTheDataset(string name, int channels, int size) =>
         Assert.Equal(new SampleShape(channels, size, size), Create(name).OutputShape);
 
@@ -34,6 +42,24 @@ public class ImageTransformsTests
         var image = Grey(28, 28, Enumerable.Range(0, 784).Select(i => (byte)(i % 256)).ToArray());
         float[] sample = Transform(ImageTransforms.FashionMnistTest(), image, seed: 0);
         for (int i = 0; i < 784; i++) Assert.Equal((i % 256 / 255.0 - 0.2860) / 0.3530, sample[i], 1e-5);
+    }
+
+    [Fact]
+    public void ImageNetTestCropsTheCentreOfAnImageWithShorterSide256()
+    {
+        // Already 256 high, so no resize; the crop starts at column round((320 - 224) / 2) = 48, row 16.
+        var image = Noise(256, 320, 3, seed: 6);
+        float[] sample = Transform(ImageTransforms.ImageNetTest(), image, seed: 0);
+        double[] mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+        foreach ((int c, int y, int x) in new[] { (0, 0, 0), (1, 100, 37), (2, 223, 223) })
+            Assert.Equal((image[16 + y, 48 + x, c] / 255.0 - mean[c]) / std[c], sample[(c * 224 + y) * 224 + x], 1e-5);
+    }
+
+    [Fact]
+    public void ImageNetTestAcceptsAnySizeAndRejectsGreyscale()
+    {
+        Assert.Equal(3 * 224 * 224, Transform(ImageTransforms.ImageNetTest(), Noise(90, 130, 3, seed: 1), 0).Length);
+        Assert.Throws<DataException>(() => Transform(ImageTransforms.ImageNetTest(), Noise(300, 300, 1, 0), 0));
     }
 
     [Fact]
