@@ -24,10 +24,11 @@ internal sealed class ImagePipeline : IImageTransform
             throw new ArgumentException(
                 $"destination holds {destination.Length} floats, a {OutputShape} sample needs {OutputShape.Length}",
                 nameof(destination));
-        if (image.Channels != OutputShape.Channels || image.Height < 1 || image.Width < 1
-            || image.Pixels.Length < image.Height * image.Width * image.Channels)
+        if (image.Channels != OutputShape.Channels)
             throw new DataException(
-                $"image is {Describe(image)} with {image.Pixels.Length} bytes, expected {OutputShape.Channels} channel(s)");
+                $"image is {Describe(image)}, but this transform needs {OutputShape.Channels} channel(s)");
+        if (image.Height < 1 || image.Width < 1 || image.Pixels.Length < image.Height * image.Width * image.Channels)
+            throw new DataException($"image claims {Describe(image)} pixels but holds {image.Pixels.Length} bytes");
 
         using var buffers = new ImageBuffers();
         RawImage current = image;

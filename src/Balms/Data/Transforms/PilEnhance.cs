@@ -22,17 +22,23 @@ internal static class PilEnhance
 {
     public static RawImage Enhance(RawImage image, Enhancement enhancement, double factor, ImageBuffers buffers)
     {
+        float blendFactor = (float)factor;
         RawImage result = buffers.RentLike(image);
-        Span<byte> degenerate = result.PixelSpan();
+        Span<byte> output = result.PixelSpan();
         switch (enhancement)
         {
-            case Enhancement.Brightness: degenerate.Clear(); break;
-            case Enhancement.Contrast: degenerate.Fill(MeanLuminance(image)); break;
-            case Enhancement.Color: WriteGreyscale(image, degenerate); break;
-            case Enhancement.Sharpness: WriteSmoothed(image, degenerate); break;
+            case Enhancement.Brightness: BlendWithGrey(image, 0, blendFactor, output); break;
+            case Enhancement.Contrast: BlendWithGrey(image, MeanLuminance(image), blendFactor, output); break;
+            case Enhancement.Color:
+                WriteGreyscale(image, output);
+                BlendInto(output, image.PixelSpan(), blendFactor);
+                break;
+            case Enhancement.Sharpness:
+                WriteSmoothed(image, output);
+                BlendInto(output, image.PixelSpan(), blendFactor);
+                break;
             default: throw new ArgumentOutOfRangeException(nameof(enhancement), enhancement, null);
         }
-        BlendInto(degenerate, image.PixelSpan(), (float)factor);
         return result;
     }
 
@@ -40,15 +46,25 @@ internal static class PilEnhance
     internal static byte Luminance(byte red, byte green, byte blue) =>
         (byte)((red * 19595 + green * 38470 + blue * 7471 + 0x8000) >> 16);
 
+    private static byte Blend(byte degenerate, byte image, float factor)
+    {
+        float blended = degenerate + factor * (image - degenerate);
+        return blended <= 0f ? (byte)0 : blended >= 255f ? (byte)255 : (byte)blended;
+    }
+
     /// <summary>Replaces each element of <paramref name="degenerate"/> with the blend, in place.</summary>
     private static void BlendInto(Span<byte> degenerate, ReadOnlySpan<byte> image, float factor)
     {
-        for (int i = 0; i < degenerate.Length; i++)
-        {
-            int from = degenerate[i];
-            float blended = from + factor * (image[i] - from);
-            degenerate[i] = blended <= 0f ? (byte)0 : blended >= 255f ? (byte)255 : (byte)blended;
-        }
+        for (int i = 0; i < degenerate.Length; i++) degenerate[i] = Blend(degenerate[i], image[i], factor);
+    }
+
+    /// <summary>Blend with a uniform degenerate, through a table since the result depends on the pixel value only.</summary>
+    private static void BlendWithGrey(RawImage image, byte grey, float factor, Span<byte> output)
+    {
+        Span<byte> table = stackalloc byte[256];
+        for (int v = 0; v < 256; v++) table[v] = Blend(grey, (byte)v, factor);
+        ReadOnlySpan<byte> input = image.PixelSpan();
+        for (int i = 0; i < input.Length; i++) output[i] = table[input[i]];
     }
 
     /// <summary>ImageEnhance.Contrast's grey level: int(mean of the L image + 0.5).</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Balms.Data.Transforms;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Balms.Data.Transforms;
 /// </summary>
 internal static class PilResample
 {
-    private const int PrecisionBits = 32 - 8 - 2;
+    private const int PrecisionBits = 32 - 8 - 2, Rounding = 1 << (PrecisionBits - 1);
 
     public static RawImage Bilinear(
         RawImage image, int top, int left, int height, int width, int outputHeight, int outputWidth,
@@ -17,48 +19,79 @@ internal static class PilResample
         bool resizeRows = outputHeight != height, resizeColumns = outputWidth != width;
         if (!resizeRows && !resizeColumns) return ImageWindow.Copy(image, top, left, height, width, buffers);
         var rowWeights = FilterWeights.Bilinear(height, outputHeight);
-        if (!resizeColumns) return Convolve(image, top, left, height, width, rowWeights, horizontal: false, buffers);
+        if (!resizeColumns) return ResampleColumns(image, top, left, width, rowWeights, buffers);
 
         var columnWeights = FilterWeights.Bilinear(width, outputWidth);
         int firstRow = rowWeights.Start[0], endRow = rowWeights.Start[^1] + rowWeights.Count[^1];
-        RawImage rows = Convolve(image, top + firstRow, left, endRow - firstRow, width, columnWeights, true, buffers);
-        return resizeRows
-            ? Convolve(rows, -firstRow, 0, height, outputWidth, rowWeights, horizontal: false, buffers)
-            : rows;
+        RawImage rows = ResampleRows(image, top + firstRow, left, endRow - firstRow, columnWeights, buffers);
+        return resizeRows ? ResampleColumns(rows, -firstRow, 0, outputWidth, rowWeights, buffers) : rows;
     }
 
-    /// <summary>
-    /// Resamples one axis of the region (top, left, height, width) of <paramref name="source"/>; the region's row
-    /// index may start before the source's first row as long as the weights only read rows inside it.
-    /// </summary>
-    private static RawImage Convolve(
-        RawImage source, int top, int left, int height, int width, FilterWeights weights, bool horizontal,
-        ImageBuffers buffers)
+    /// <summary>Horizontal pass: resizes each of <paramref name="height"/> rows starting at (top, left).</summary>
+    private static RawImage ResampleRows(
+        RawImage source, int top, int left, int height, FilterWeights weights, ImageBuffers buffers)
     {
-        int channels = source.Channels, rowStride = source.Width * channels;
-        int along = horizontal ? channels : rowStride, across = horizontal ? rowStride : channels;
-        int outputAcross = horizontal ? height : width;
-        RawImage result = horizontal
-            ? buffers.Rent(height, weights.OutputSize, channels)
-            : buffers.Rent(weights.OutputSize, width, channels);
+        int channels = source.Channels;
+        RawImage result = buffers.Rent(height, weights.OutputSize, channels);
         ReadOnlySpan<byte> input = source.PixelSpan();
         Span<byte> output = result.PixelSpan();
-        int origin = (top * source.Width + left) * channels;
-        for (int a = 0; a < outputAcross; a++)
-        for (int i = 0; i < weights.OutputSize; i++)
+        for (int y = 0; y < height; y++)
         {
-            ReadOnlySpan<int> taps = weights.Taps(i);
-            int first = origin + a * across + weights.Start[i] * along;
-            int target = (horizontal ? a * weights.OutputSize + i : i * width + a) * channels;
-            for (int c = 0; c < channels; c++)
+            int rowStart = ((top + y) * source.Width + left) * channels;
+            for (int x = 0; x < weights.OutputSize; x++)
             {
-                int sum = 1 << (PrecisionBits - 1);
-                for (int k = 0; k < taps.Length; k++) sum += input[first + k * along + c] * taps[k];
-                output[target + c] = (byte)Math.Clamp(sum >> PrecisionBits, 0, 255);
+                ReadOnlySpan<int> taps = weights.Taps(x);
+                ReadOnlySpan<byte> window = input.Slice(rowStart + weights.Start[x] * channels, taps.Length * channels);
+                Span<byte> pixel = output.Slice((y * weights.OutputSize + x) * channels, channels);
+                for (int c = 0; c < pixel.Length; c++)
+                {
+                    int sum = Rounding;
+                    for (int k = 0, at = c; k < taps.Length; k++, at += channels) sum += window[at] * taps[k];
+                    pixel[c] = ToByte(sum);
+                }
             }
         }
         return result;
     }
+
+    /// <summary>
+    /// Vertical pass: resizes the columns of the <paramref name="width"/>-pixel-wide band starting at (top, left),
+    /// where top may be negative as long as the weights only read rows of <paramref name="source"/>. Whole rows are
+    /// accumulated at once, which keeps memory access sequential.
+    /// </summary>
+    private static RawImage ResampleColumns(
+        RawImage source, int top, int left, int width, FilterWeights weights, ImageBuffers buffers)
+    {
+        int channels = source.Channels, rowLength = width * channels;
+        RawImage result = buffers.Rent(weights.OutputSize, width, channels);
+        ReadOnlySpan<byte> input = source.PixelSpan();
+        Span<byte> output = result.PixelSpan();
+        int[] sums = ArrayPool<int>.Shared.Rent(rowLength);
+        try
+        {
+            for (int y = 0; y < weights.OutputSize; y++)
+            {
+                Span<int> row = sums.AsSpan(0, rowLength);
+                row.Fill(Rounding);
+                ReadOnlySpan<int> taps = weights.Taps(y);
+                for (int k = 0; k < taps.Length; k++)
+                {
+                    int weight = taps[k];
+                    var sourceRow = input.Slice(((top + weights.Start[y] + k) * source.Width + left) * channels, rowLength);
+                    for (int i = 0; i < rowLength; i++) row[i] += sourceRow[i] * weight;
+                }
+                Span<byte> outputRow = output.Slice(y * rowLength, rowLength);
+                for (int i = 0; i < rowLength; i++) outputRow[i] = ToByte(row[i]);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sums);
+        }
+        return result;
+    }
+
+    private static byte ToByte(int sum) => (byte)Math.Clamp(sum >> PrecisionBits, 0, 255);
 
     /// <summary>Per output pixel: the first input pixel, how many are read, and their fixed-point weights.</summary>
     private sealed class FilterWeights

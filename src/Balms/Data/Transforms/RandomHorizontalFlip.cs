@@ -16,8 +16,10 @@ internal sealed class RandomHorizontalFlip(double probability = 0.5) : IImageSte
         {
             int row = y * rowLength;
             for (int x = 0; x < image.Width; x++)
-                input.Slice(row + x * channels, channels)
-                    .CopyTo(output.Slice(row + (image.Width - 1 - x) * channels, channels));
+            {
+                int from = row + x * channels, to = row + (image.Width - 1 - x) * channels;
+                for (int c = 0; c < channels; c++) output[to + c] = input[from + c];
+            }
         }
         return mirrored;
     }
