@@ -39,67 +39,60 @@ internal static class PilPointOps
     /// lut[v] = clamp(int(v * scale + offset)), scale = 255 / (hi - lo), offset = -lo * scale (double, truncated);
     /// a channel with a single value is left unchanged.
     /// </summary>
-    public static RawImage AutoContrast(RawImage image, ImageBuffers buffers)
-    {
-        int channels = image.Channels;
-        Span<int> histograms = stackalloc int[Levels * channels];
-        CountValues(image, histograms);
-        Span<byte> tables = stackalloc byte[Levels * channels];
-        for (int c = 0; c < channels; c++)
-        {
-            ReadOnlySpan<int> histogram = histograms.Slice(c * Levels, Levels);
-            Span<byte> table = tables.Slice(c * Levels, Levels);
-            int lowest = histogram.IndexOfAnyExcept(0), highest = histogram.LastIndexOfAnyExcept(0);
-            if (highest <= lowest)
-            {
-                FillIdentity(table);
-                continue;
-            }
-            double scale = 255.0 / (highest - lowest), offset = -lowest * scale;
-            for (int v = 0; v < Levels; v++) table[v] = (byte)Math.Clamp((int)(v * scale + offset), 0, 255);
-        }
-        return MapPerChannel(image, tables, buffers);
-    }
+    public static RawImage AutoContrast(RawImage image, ImageBuffers buffers) =>
+        MapThroughHistogramTables(image, AutoContrastTable, buffers);
 
     /// <summary>
     /// ImageOps.equalize, per channel: step = (pixel count - count of the largest value present) / 255 (integer
     /// division); lut[v] = (step / 2 + number of pixels below v) / step, capped at 255 as PIL's table loader does;
     /// the channel is left unchanged when step is 0.
     /// </summary>
-    public static RawImage Equalize(RawImage image, ImageBuffers buffers)
+    public static RawImage Equalize(RawImage image, ImageBuffers buffers) =>
+        MapThroughHistogramTables(image, EqualizeTable, buffers);
+
+    private static void AutoContrastTable(ReadOnlySpan<int> histogram, Span<byte> table)
+    {
+        int lowest = histogram.IndexOfAnyExcept(0), highest = histogram.LastIndexOfAnyExcept(0);
+        if (highest <= lowest)
+        {
+            FillIdentity(table);
+            return;
+        }
+        double scale = 255.0 / (highest - lowest), offset = -lowest * scale;
+        for (int v = 0; v < Levels; v++) table[v] = (byte)Math.Clamp((int)(v * scale + offset), 0, 255);
+    }
+
+    private static void EqualizeTable(ReadOnlySpan<int> histogram, Span<byte> table)
+    {
+        long total = 0;
+        foreach (int count in histogram) total += count;
+        long step = (total - histogram[histogram.LastIndexOfAnyExcept(0)]) / 255;
+        if (step == 0)
+        {
+            FillIdentity(table);
+            return;
+        }
+        long below = step / 2;
+        for (int v = 0; v < Levels; v++)
+        {
+            table[v] = (byte)Math.Min(below / step, 255);
+            below += histogram[v];
+        }
+    }
+
+    private delegate void TableFromHistogram(ReadOnlySpan<int> histogram, Span<byte> table);
+
+    /// <summary>Counts each channel's values, builds that channel's table from its counts and maps it through.</summary>
+    private static RawImage MapThroughHistogramTables(RawImage image, TableFromHistogram buildTable, ImageBuffers buffers)
     {
         int channels = image.Channels;
         Span<int> histograms = stackalloc int[Levels * channels];
-        CountValues(image, histograms);
+        ReadOnlySpan<byte> pixels = image.PixelSpan();
+        for (int i = 0; i < pixels.Length; i++) histograms[i % channels * Levels + pixels[i]]++;
         Span<byte> tables = stackalloc byte[Levels * channels];
         for (int c = 0; c < channels; c++)
-        {
-            ReadOnlySpan<int> histogram = histograms.Slice(c * Levels, Levels);
-            Span<byte> table = tables.Slice(c * Levels, Levels);
-            long total = image.Height * (long)image.Width;
-            long step = (total - histogram[histogram.LastIndexOfAnyExcept(0)]) / 255;
-            if (step == 0)
-            {
-                FillIdentity(table);
-                continue;
-            }
-            long below = step / 2;
-            for (int v = 0; v < Levels; v++)
-            {
-                table[v] = (byte)Math.Min(below / step, 255);
-                below += histogram[v];
-            }
-        }
+            buildTable(histograms.Slice(c * Levels, Levels), tables.Slice(c * Levels, Levels));
         return MapPerChannel(image, tables, buffers);
-    }
-
-    /// <summary>Per-channel value counts, channel c at [256c, 256c + 256).</summary>
-    internal static void CountValues(RawImage image, Span<int> histograms)
-    {
-        histograms.Clear();
-        ReadOnlySpan<byte> pixels = image.PixelSpan();
-        int channels = image.Channels;
-        for (int i = 0; i < pixels.Length; i++) histograms[i % channels * Levels + pixels[i]]++;
     }
 
     private static void FillIdentity(Span<byte> table)
