@@ -1,0 +1,51 @@
+namespace Balms.Data.Transforms;
+
+/// <summary>The train and test transforms of the original BALMS code, per dataset family.</summary>
+public static class ImageTransforms
+{
+    private const int CifarSize = 32, FashionMnistSize = 28, CropPadding = 4, CutoutLength = 16;
+    private const int ImageNetSize = 224, ImageNetResize = 256;
+    private const double JitterStrength = 0.4;
+
+    /// <summary>
+    /// RandomCrop(32, padding 4) -> RandomHorizontalFlip -> CIFAR-10 AutoAugment -> ToTensor -> Cutout(1 hole, 16)
+    /// -> Normalize (CIFAR statistics). Expects 32x32 RGB images.
+    /// </summary>
+    public static IImageTransform CifarTrain() => new ImagePipeline(
+        CifarSize, CifarSize,
+        [new PaddedRandomCrop(CifarSize, CropPadding), new RandomHorizontalFlip(), new CifarAutoAugment()],
+        new NormalizeToChw(ChannelNormalization.Cifar, CutoutLength));
+
+    /// <summary>ToTensor -> Normalize (CIFAR statistics). Expects 32x32 RGB images.</summary>
+    public static IImageTransform CifarTest() =>
+        new ImagePipeline(CifarSize, CifarSize, [], new NormalizeToChw(ChannelNormalization.Cifar));
+
+    /// <summary>RandomCrop(28, padding 4) -> RandomHorizontalFlip -> ToTensor -> Normalize. Expects 28x28 greyscale.</summary>
+    public static IImageTransform FashionMnistTrain() => new ImagePipeline(
+        FashionMnistSize, FashionMnistSize,
+        [new PaddedRandomCrop(FashionMnistSize, CropPadding), new RandomHorizontalFlip()],
+        new NormalizeToChw(ChannelNormalization.FashionMnist));
+
+    /// <summary>ToTensor -> Normalize. Expects 28x28 greyscale images.</summary>
+    public static IImageTransform FashionMnistTest() =>
+        new ImagePipeline(FashionMnistSize, FashionMnistSize, [], new NormalizeToChw(ChannelNormalization.FashionMnist));
+
+    /// <summary>
+    /// RandomResizedCrop(224) -> RandomHorizontalFlip -> ColorJitter(0.4, 0.4, 0.4) -> ToTensor -> Normalize, as used
+    /// for ImageNet-LT and Places-LT. Expects RGB images of any size. <paramref name="normalization"/> defaults to the
+    /// ImageNet statistics; the original skips the jitter for iNaturalist (<paramref name="colorJitter"/> false).
+    /// </summary>
+    public static IImageTransform ImageNetTrain(ChannelNormalization? normalization = null, bool colorJitter = true)
+    {
+        List<IImageStep> steps = [new RandomResizedCrop(ImageNetSize), new RandomHorizontalFlip()];
+        if (colorJitter) steps.Add(new ColorJitter(JitterStrength, JitterStrength, JitterStrength));
+        return new ImagePipeline(
+            ImageNetSize, ImageNetSize, steps, new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+    }
+
+    /// <summary>Resize(256) (shorter side) -> CenterCrop(224) -> ToTensor -> Normalize. Expects RGB images of any size.</summary>
+    public static IImageTransform ImageNetTest(ChannelNormalization? normalization = null) => new ImagePipeline(
+        ImageNetSize, ImageNetSize,
+        [new ResizeShorterSide(ImageNetResize), new CenterCrop(ImageNetSize)],
+        new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+}
