@@ -20,7 +20,7 @@ internal sealed class ColorJitter(double brightness, double contrast, double sat
                 _ => saturation,
             };
             if (strength <= 0) continue;
-            double low = Math.Max(0, 1 - strength), factor = low + (1 + strength - low) * random.NextDouble();
+            double factor = random.NextUniform(Math.Max(0, 1 - strength), 1 + strength);
             image = PilEnhance.Enhance(image, enhancement, factor, buffers);
         }
         return image;

@@ -26,8 +26,8 @@ internal sealed class RandomResizedCrop(int size) : IImageStep
         double area = (double)height * width;
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            double targetArea = area * Uniform(random, MinScale, MaxScale);
-            double ratio = Math.Exp(Uniform(random, Math.Log(MinRatio), Math.Log(MaxRatio)));
+            double targetArea = area * random.NextUniform(MinScale, MaxScale);
+            double ratio = Math.Exp(random.NextUniform(Math.Log(MinRatio), Math.Log(MaxRatio)));
             int cropWidth = (int)Math.Round(Math.Sqrt(targetArea * ratio));
             int cropHeight = (int)Math.Round(Math.Sqrt(targetArea / ratio));
             if (cropWidth > 0 && cropWidth <= width && cropHeight > 0 && cropHeight <= height)
@@ -41,6 +41,4 @@ internal sealed class RandomResizedCrop(int size) : IImageStep
             : (height, width);
         return new Region((height - fallbackHeight) / 2, (width - fallbackWidth) / 2, fallbackHeight, fallbackWidth);
     }
-
-    private static double Uniform(Random random, double low, double high) => low + (high - low) * random.NextDouble();
 }
