@@ -1,10 +1,89 @@
+using System.Runtime.InteropServices;
+using Balms.Configuration;
+using Spectre.Console;
+
 namespace Balms.Cli;
 
+/// <summary>Entry point: dispatches a command, turns user errors into one line and a non-zero exit code.</summary>
 public static class CliApp
 {
+    public const int UserError = 2;
+    public const int Interrupted = 130;
+    public const int InternalError = 70;
+
+    private static readonly Dictionary<string, (string Usage, Func<Arguments, CancellationToken, int> Run)> Commands = new()
+    {
+        ["train"] = ("train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]]", TrainCommand.Run),
+        ["quickstart"] = ("quickstart [--data-root DIR]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)", TrainCommand.RunQuickstart),
+        ["eval"] = ("eval --config FILE --checkpoint FILE [--output DIR] [--data-root DIR] [--set key=value ...]", EvalCommand.Run),
+        ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
+    };
+
     public static int Run(string[] args)
     {
-        Console.WriteLine($"balms: torch {TorchSharp.torch.__version__}");
-        return 0;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage();
+            return args.Length == 0 ? UserError : 0;
+        }
+        if (!Commands.TryGetValue(args[0], out var command))
+        {
+            Console.Error.WriteLine($"error: unknown command '{args[0]}'; valid commands: {string.Join(", ", Commands.Keys)}");
+            return UserError;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (cancellation.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
+            e.Cancel = true;
+            Console.Error.WriteLine("\ninterrupt received: finishing the current step and writing a checkpoint (Ctrl-C again to abort)");
+            cancellation.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
+
+        try
+        {
+            var arguments = Arguments.Parse(args.Skip(1).ToArray());
+            int code = command.Run(arguments, cancellation.Token);
+            return cancellation.IsCancellationRequested && code == 0 ? Interrupted : code;
+        }
+        catch (BalmsException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            string crashLog = Path.Combine(Path.GetTempPath(), $"balms-crash-{DateTime.Now:yyyyMMdd-HHmmss}.txt");
+            File.WriteAllText(crashLog, e.ToString());
+            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.Split('\n')[0]} (details in {crashLog}; please report it)");
+            return InternalError;
+        }
+    }
+
+    private static void PrintUsage()
+    {
+        Console.WriteLine("Balms: long-tailed image classification (Balanced Softmax, BALMS) on TorchSharp");
+        Console.WriteLine();
+        Console.WriteLine("usage: ./balms COMMAND [options]");
+        foreach (var (_, (usage, _)) in Commands) Console.WriteLine($"  ./balms {usage}");
+    }
+
+    /// <summary>Whether to draw live progress bars (a terminal) or print plain lines (a pipe or file).</summary>
+    public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static ExperimentOptions LoadConfig(Arguments arguments, string configPath)
+    {
+        var overrides = arguments.All("--set").ToList();
+        var options = ConfigLoader.Load(configPath, overrides);
+        if (arguments.One("--data-root") is { } root) options = options with { Data = options.Data with { Root = root } };
+        if (arguments.One("--output") is { } output) options = options with { Output = new OutputOptions { Dir = output } };
+        if (arguments.One("--device") is { } device) options = options with { Device = device };
+        return options;
     }
 }

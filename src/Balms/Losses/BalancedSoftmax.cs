@@ -7,7 +7,7 @@ namespace Balms.Losses;
 /// Balanced Softmax (Ren et al. 2020): cross-entropy of logits + log n_c, where n_c is the number of training samples
 /// of class c. It fits the logits to the class-balanced posterior, so prediction takes the plain argmax of the logits.
 /// </summary>
-public sealed class BalancedSoftmax : LongTailLoss, IDisposable
+public sealed class BalancedSoftmax : LongTailLoss
 {
     private readonly double[] logClassCounts;
     private Tensor? logPrior;
@@ -38,7 +38,7 @@ public sealed class BalancedSoftmax : LongTailLoss, IDisposable
         return nn.functional.cross_entropy(adjusted, targets, reduction: nn.Reduction.None);
     }
 
-    public void Dispose() => logPrior?.Dispose();
+    public override void Dispose() => logPrior?.Dispose();
 
     /// <summary>log n_c as a [C] tensor on the logits' device and dtype, rebuilt only when those change.</summary>
     private Tensor LogPriorLike(Tensor logits)

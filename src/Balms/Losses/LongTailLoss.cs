@@ -7,7 +7,7 @@ namespace Balms.Losses;
 /// A classification loss for long-tailed training: one job, a forward and an epoch hook (for losses whose weights
 /// change during training, such as deferred re-weighting).
 /// </summary>
-public abstract class LongTailLoss
+public abstract class LongTailLoss : IDisposable
 {
     /// <summary>Per-sample losses, shape [B].</summary>
     public abstract Tensor PerSample(Tensor logits, Tensor targets);
@@ -20,4 +20,7 @@ public abstract class LongTailLoss
     }
 
     public virtual void OnEpochStart(int epoch) { }
+
+    /// <summary>Releases tensors the loss keeps between calls (e.g. a log-prior).</summary>
+    public virtual void Dispose() { }
 }

@@ -21,11 +21,11 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
     /// <summary>Noise elements generated at once (1 MB of float64), bounding the draw's memory for any N.</summary>
     private const int NoiseElementsPerBlock = 1 << 17;
 
-    private readonly MetaSamplerOptions options;
+    private readonly MetaSamplerSettings options;
     private readonly GumbelBatchDrawer drawer;
 
     /// <param name="labels">Class of every training instance (length N), each in [0, numClasses).</param>
-    public MetaSampler(IReadOnlyList<int> labels, int numClasses, MetaSamplerOptions options)
+    public MetaSampler(IReadOnlyList<int> labels, int numClasses, MetaSamplerSettings options)
     {
         if (options.BatchSize <= 0)
             throw new BalmsException($"meta sampler batch size must be positive, got {options.BatchSize}");

@@ -9,7 +9,7 @@ public class MetaSamplerTests
     private static readonly int[] Labels = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 0, 1, 2, 0, 0, 0];
 
     private static MetaSampler NewSampler(int batchSize = 4, ulong seed = 9) =>
-        new(Labels, numClasses: 3, new MetaSamplerOptions(batchSize, InitPow: 0, LearningRate: 0.05, seed));
+        new(Labels, numClasses: 3, new MetaSamplerSettings(batchSize, InitPow: 0, LearningRate: 0.05, seed));
 
     [Fact]
     public void EpochHasFloorNOverBBatchesOfExactlyB()
@@ -84,7 +84,7 @@ public class MetaSamplerTests
     [Fact]
     public void RejectsBadConfiguration()
     {
-        var options = new MetaSamplerOptions(BatchSize: 4, InitPow: 0, LearningRate: 0.01, Seed: 0);
+        var options = new MetaSamplerSettings(BatchSize: 4, InitPow: 0, LearningRate: 0.01, Seed: 0);
         Assert.Contains("label 3", Assert.Throws<BalmsException>(() => new MetaSampler([0, 1, 3, 2], 3, options)).Message);
         Assert.Throws<BalmsException>(() => new MetaSampler([0, 1, 2], 3, options));
         Assert.Throws<BalmsException>(() => new MetaSampler([0, 0, 2, 2, 0], 3, options));

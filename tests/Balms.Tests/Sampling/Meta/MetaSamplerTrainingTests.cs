@@ -35,7 +35,7 @@ public class MetaSamplerTrainingTests
         var bias = new Parameter(zeros(Classes), requires_grad: true);
         Tensor? weightMomentum = null, biasMomentum = null;
 
-        var options = new MetaSamplerOptions(BatchSize, InitPow: 0, LearningRate: SamplerLearningRate, Seed: 3);
+        var options = new MetaSamplerSettings(BatchSize, InitPow: 0, LearningRate: SamplerLearningRate, Seed: 3);
         using var sampler = new MetaSampler(labels, Classes, options);
         var initial = sampler.Weights.ClassProbabilities();
 

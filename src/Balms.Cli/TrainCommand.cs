@@ -1,0 +1,83 @@
+using Balms.Configuration;
+using Balms.Data;
+using Balms.Reporting;
+using Balms.Training;
+
+namespace Balms.Cli;
+
+public static class TrainCommand
+{
+    private const string Usage = "train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]]";
+
+    /// <summary>The README's main job: stage 1, then the decoupled Balanced Softmax and BALMS stages from it.</summary>
+    public static readonly string[] QuickstartConfigs =
+    [
+        "configs/FashionMNIST_LT/quick.yaml",
+        "configs/FashionMNIST_LT/quick_decouple_balanced_softmax.yaml",
+        "configs/FashionMNIST_LT/quick_balms.yaml",
+    ];
+
+    public static int Run(Arguments arguments, CancellationToken cancellation)
+    {
+        arguments.Allow("--config", "--output", "--data-root", "--set", "--device");
+        var configs = arguments.All("--config").ToList();
+        if (configs.Count == 0) throw new BalmsException($"missing --config; usage: ./balms {Usage}");
+        if (configs.Count > 1 && arguments.Has("--output"))
+            throw new BalmsException("--output names one run directory; with several --config files each run uses its own output.dir");
+        return TrainAll(arguments, configs, cancellation);
+    }
+
+    public static int RunQuickstart(Arguments arguments, CancellationToken cancellation)
+    {
+        arguments.Allow("--data-root", "--device");
+        string root = AppContext.BaseDirectory;
+        string repository = FindRepositoryRoot(root) ?? Directory.GetCurrentDirectory();
+        return TrainAll(arguments, QuickstartConfigs.Select(c => Path.Combine(repository, c)).ToList(), cancellation);
+    }
+
+    private static int TrainAll(Arguments arguments, List<string> configs, CancellationToken cancellation)
+    {
+        // Validate every file before the first long run starts.
+        var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).ToList();
+        var rows = new List<ResultsTable.Row>();
+        foreach (var options in experiments)
+        {
+            var result = TrainOne(options, cancellation);
+            if (result.Interrupted)
+            {
+                Console.Error.WriteLine($"interrupted: run directory {result.RunDirectory} (checkpoints/latest.safetensors holds the last completed epoch)");
+                return CliApp.Interrupted;
+            }
+            PrintRun(options, result);
+            rows.Add(new ResultsTable.Row(options.Name, result.Final, "final epoch"));
+            if (result.Best is not null && result.BestEpoch is not null)
+                rows.Add(new ResultsTable.Row($"{options.Name} [best]", result.Best, $"epoch {result.BestEpoch}, selected on {result.SelectionSplit}"));
+        }
+        if (experiments.Count > 1) ResultsTable.Print("Comparison on the test split (accuracies in %)", rows);
+        return 0;
+    }
+
+    private static RunResult TrainOne(ExperimentOptions options, CancellationToken cancellation)
+    {
+        var device = Devices.Resolve(options.Device);
+        var data = DatasetCatalog.Load(options);
+        var run = new RunDirectory(options.Output.Dir);
+        return ConsoleObserver.Render(options.Training.BatchSize,
+            observer => new Trainer(options, data, run, observer, device).Run(cancellation));
+    }
+
+    private static void PrintRun(ExperimentOptions options, RunResult result)
+    {
+        var rows = new List<ResultsTable.Row> { new("final epoch", result.Final, "test") };
+        if (result.Best is not null)
+            rows.Add(new ResultsTable.Row($"best epoch {result.BestEpoch}", result.Best, $"selected on {result.SelectionSplit}"));
+        ResultsTable.Print($"{options.Name}: test accuracy (%) — run directory {result.RunDirectory}", rows);
+    }
+
+    private static string? FindRepositoryRoot(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Balms.sln"))) return directory.FullName;
+        return null;
+    }
+}

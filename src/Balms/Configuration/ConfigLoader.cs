@@ -1,0 +1,57 @@
+namespace Balms.Configuration;
+
+/// <summary>Experiment file + command-line overrides -> validated <see cref="ExperimentOptions"/>.</summary>
+public static class ConfigLoader
+{
+    /// <param name="path">A YAML file in this toolkit's schema or in the original repository's.</param>
+    /// <param name="overrides">"dotted.key=value" pairs applied to the file as written (before any adaptation).</param>
+    public static ExperimentOptions Load(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"config file not found: {path}");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException($"cannot read config file {path}: {e.Message}");
+        }
+        return Parse(text, Path.GetFileName(path), overrides);
+    }
+
+    public static ExperimentOptions Parse(string yaml, string fileName, IEnumerable<string>? overrides = null)
+    {
+        var root = ConfigNode.ParseYaml(yaml, fileName);
+        foreach (string assignment in overrides ?? [])
+            ApplyOverride(root, assignment);
+        if (OriginalConfigAdapter.LooksOriginal(root)) root = OriginalConfigAdapter.Adapt(root, fileName);
+        var options = ConfigBinder.Bind<ExperimentOptions>(root);
+        Validate(options);
+        return options;
+    }
+
+    private static void ApplyOverride(ConfigMapping root, string assignment)
+    {
+        int equals = assignment.IndexOf('=');
+        if (equals <= 0)
+            throw new ConfigException($"--set '{assignment}': expected key=value, e.g. training.batch_size=64");
+        string key = assignment[..equals].Trim();
+        var parsed = ConfigNode.ParseYaml("value: " + assignment[(equals + 1)..], $"--set {key}");
+        var value = parsed["value"]!;
+        root.SetPath(key, value is ConfigScalar scalar ? new ConfigScalar { Value = scalar.Value, Origin = $"--set {key}" } : value);
+    }
+
+    private static void Validate(ExperimentOptions options)
+    {
+        var training = options.Training;
+        if (training.NumIterations is null == training.NumEpochs is null)
+            throw new ConfigException("set exactly one of 'training.num_iterations' and 'training.num_epochs'");
+        if (training.Stage == TrainingStage.Decoupled && string.IsNullOrWhiteSpace(training.ModelDir))
+            throw new ConfigException("'training.model_dir' is required for the decoupled stage: the stage-1 run directory or checkpoint to start from");
+        if (training.Sampler is MetaSamplerOptions && training.Stage != TrainingStage.Decoupled)
+            throw new ConfigException("'training.sampler.type: meta' (BALMS) needs 'training.stage: decoupled'");
+        if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
+            throw new ConfigException("'training.schedule.base_lr' must be > 0");
+    }
+}

@@ -1,0 +1,134 @@
+namespace Balms.Configuration;
+
+/// <summary>One experiment (one row of a results table): the whole content of a config file.</summary>
+public sealed record ExperimentOptions
+{
+    /// <summary>Short name of the run, used in tables.</summary>
+    public string Name { get; init; } = "experiment";
+    /// <summary>Seed of everything random in training (initialisation, sampling, augmentation).</summary>
+    public int Seed { get; init; }
+    /// <summary>cpu, cuda, cuda:N, or auto (cuda when available).</summary>
+    public string Device { get; init; } = "auto";
+    public DataOptions Data { get; init; } = new();
+    public ModelOptions Model { get; init; } = new();
+    public TrainingOptions Training { get; init; } = new();
+    public OutputOptions Output { get; init; } = new();
+}
+
+public enum DatasetKind { FashionMnistLt, Cifar10Lt, Cifar100Lt }
+
+public sealed record DataOptions
+{
+    public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnistLt;
+    /// <summary>Folder holding the dataset files; null means the dataset's usual place.</summary>
+    public string? Root { get; init; }
+    /// <summary>n_max / n_min of the long-tailed training set.</summary>
+    [Range(1)] public double ImbalanceFactor { get; init; } = 200;
+    /// <summary>Seed that picks the long-tailed subset; separate from the training seed.</summary>
+    public int DataSeed { get; init; }
+    /// <summary>Threads that decode and augment batches ahead of the training step.</summary>
+    [Range(1, 64)] public int Workers { get; init; } = 1;
+    /// <summary>Batches prepared ahead of the step.</summary>
+    [Range(1, 64)] public int Prefetch { get; init; } = 4;
+}
+
+public sealed record ModelOptions
+{
+    public string Backbone { get; init; } = "resnet32";
+}
+
+public enum TrainingStage { EndToEnd, Decoupled }
+
+public sealed record TrainingOptions
+{
+    public TrainingStage Stage { get; init; } = TrainingStage.EndToEnd;
+    public LossOptions Loss { get; init; } = new SoftmaxLossOptions();
+    public SamplerOptions Sampler { get; init; } = new InstanceSamplerOptions();
+    [Range(1)] public int BatchSize { get; init; } = 512;
+    /// <summary>Training length in iterations, converted to epochs as the original does; or set num_epochs.</summary>
+    [Range(1)] public int? NumIterations { get; init; }
+    [Range(1)] public int? NumEpochs { get; init; }
+    public OptimizerOptions Optimizer { get; init; } = new();
+    public ScheduleOptions Schedule { get; init; } = new CosineScheduleOptions();
+    /// <summary>Decoupled stage: the stage-1 run directory or checkpoint file to start from.</summary>
+    public string? ModelDir { get; init; }
+    /// <summary>
+    /// Decoupled stage: also freeze BatchNorm statistics. The original keeps BatchNorm in train mode (false), so its
+    /// running statistics keep moving with the stage-2 batches.
+    /// </summary>
+    public bool FreezeBatchNorm { get; init; }
+    /// <summary>Evaluate on the selection split every this many epochs (and always after the last one).</summary>
+    [Range(1)] public int EvalEvery { get; init; } = 1;
+    /// <summary>Optional cap on steps per epoch, for quick runs; null keeps floor(N / batch).</summary>
+    [Range(1)] public int? MaxStepsPerEpoch { get; init; }
+}
+
+public sealed record OptimizerOptions
+{
+    [Range(0)] public double Lr { get; init; } = 0.05;
+    /// <summary>Learning rate of the backbone in end-to-end training; null = same as lr.</summary>
+    [Range(0)] public double? BackboneLr { get; init; }
+    [Range(0, 1)] public double Momentum { get; init; } = 0.9;
+    [Range(0)] public double WeightDecay { get; init; } = 5e-4;
+}
+
+public sealed record OutputOptions
+{
+    /// <summary>The run directory; relative paths are taken from the current directory.</summary>
+    public string Dir { get; init; } = "runs/experiment";
+}
+
+public abstract record LossOptions;
+
+[ConfigType("softmax")]
+public sealed record SoftmaxLossOptions : LossOptions;
+
+[ConfigType("balanced_softmax")]
+public sealed record BalancedSoftmaxLossOptions : LossOptions;
+
+public abstract record SamplerOptions;
+
+/// <summary>Every training image once per epoch, reshuffled each epoch.</summary>
+[ConfigType("instance")]
+public sealed record InstanceSamplerOptions : SamplerOptions;
+
+/// <summary>Round robin over reshuffled classes, <c>samples_per_class</c> images of a class at a time.</summary>
+[ConfigType("class_aware")]
+public sealed record ClassAwareSamplerOptions : SamplerOptions
+{
+    [Range(1)] public int SamplesPerClass { get; init; } = 4;
+}
+
+/// <summary>The learned Meta Sampler of BALMS (decoupled stage only).</summary>
+[ConfigType("meta")]
+public sealed record MetaSamplerOptions : SamplerOptions
+{
+    /// <summary>Size of the class-balanced meta batch; null = the training batch size.</summary>
+    [Range(1)] public int? MetaBatchSize { get; init; }
+    /// <summary>Initial sampling weight s_c proportional to (n_c / N)^(-init_pow).</summary>
+    [Range(0, 10)] public double InitPow { get; init; }
+    /// <summary>Adam learning rate of the sampling weights.</summary>
+    [Range(0)] public double Lr { get; init; } = 0.01;
+}
+
+public abstract record ScheduleOptions
+{
+    /// <summary>Learning rate reached at the end (eta_min).</summary>
+    [Range(0)] public double EndLr { get; init; }
+}
+
+/// <summary>Cosine annealing from the optimiser lr to end_lr, stepped at the start of every epoch.</summary>
+[ConfigType("cosine")]
+public sealed record CosineScheduleOptions : ScheduleOptions;
+
+/// <summary>
+/// The original's CosineAnnealingLRWarmup: linear from base_lr to warmup_lr over the warmup epochs, then cosine from
+/// warmup_lr to end_lr. Each parameter group is scaled by its lr / base_lr.
+/// </summary>
+[ConfigType("warmup_cosine")]
+public sealed record WarmupCosineScheduleOptions : ScheduleOptions
+{
+    [Range(0)] public int WarmupIterations { get; init; } = 800;
+    [Range(0)] public double BaseLr { get; init; } = 0.05;
+    [Range(0)] public double WarmupLr { get; init; } = 0.1;
+}

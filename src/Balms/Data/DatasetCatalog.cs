@@ -1,0 +1,68 @@
+using Balms.Configuration;
+using Balms.Data.LongTail;
+using Balms.Data.Readers;
+using Balms.Data.Transforms;
+
+namespace Balms.Data;
+
+/// <summary>Builds the splits of a configured benchmark: the long-tailed training set, the test set and the meta set.</summary>
+public static class DatasetCatalog
+{
+    public static ExperimentData Load(ExperimentOptions options)
+    {
+        var data = options.Data;
+        return data.Dataset switch
+        {
+            DatasetKind.FashionMnistLt => FashionMnistLt(data),
+            DatasetKind.Cifar10Lt => CifarLt(data, CifarVariant.Cifar10),
+            DatasetKind.Cifar100Lt => CifarLt(data, CifarVariant.Cifar100),
+            _ => throw new ConfigException($"dataset {data.Dataset} is not supported"),
+        };
+    }
+
+    /// <summary>Where a dataset is read from when the config and the command line give no root.</summary>
+    public static string DefaultRoot(DatasetKind dataset) => dataset switch
+    {
+        DatasetKind.FashionMnistLt => FashionMnist.DebianDirectory,
+        DatasetKind.Cifar10Lt => Path.Combine("dataset", "CIFAR10"),
+        DatasetKind.Cifar100Lt => Path.Combine("dataset", "CIFAR100"),
+        _ => ".",
+    };
+
+    private static ExperimentData FashionMnistLt(DataOptions data)
+    {
+        string root = data.Root ?? DefaultRoot(data.Dataset);
+        if (!Directory.Exists(root))
+            throw new DataException($"Fashion-MNIST not found: {root} does not exist; install it with 'apt-get install dataset-fashion-mnist' (Debian) or pass --data-root DIR holding train-images-idx3-ubyte.gz and the other three IDX files");
+        var fullTrain = FashionMnist.Open(root, DatasetSplit.Train);
+        var test = FashionMnist.Open(root, DatasetSplit.Test);
+        var train = LongTailPresets.FashionMnist(fullTrain, data.ImbalanceFactor);
+        int[] profile = LongTailProfile.Exponential(LongTailPresets.FashionMnistImagesPerClass, fullTrain.ClassCount, data.ImbalanceFactor);
+        return new ExperimentData(
+            $"Fashion-MNIST-LT (IF {data.ImbalanceFactor:G})",
+            new ImageDataset(train, ImageTransforms.FashionMnistTrain()),
+            new ImageDataset(test, ImageTransforms.FashionMnistTest()),
+            Validation: null,
+            train.BaseIndices,
+            fullTrain.ClassNames,
+            // The meta set: the same class counts, drawn at random (the training set is the first n_c images).
+            seed => new ImageDataset(LongTailSubsets.RandomPerClass(fullTrain, profile, seed), ImageTransforms.FashionMnistTrain()));
+    }
+
+    private static ExperimentData CifarLt(DataOptions data, CifarVariant variant)
+    {
+        string root = data.Root ?? DefaultRoot(data.Dataset);
+        var fullTrain = Cifar.Open(root, variant, DatasetSplit.Train);
+        var test = Cifar.Open(root, variant, DatasetSplit.Test);
+        var train = LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, data.DataSeed);
+        return new ExperimentData(
+            $"{variant.DisplayName()}-LT (IF {data.ImbalanceFactor:G})",
+            new ImageDataset(train, ImageTransforms.CifarTrain()),
+            new ImageDataset(test, ImageTransforms.CifarTest()),
+            Validation: null,
+            train.BaseIndices,
+            fullTrain.ClassNames,
+            // As the original: an independently drawn long-tailed subset with training augmentation.
+            seed => new ImageDataset(LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, seed), ImageTransforms.CifarTrain()));
+    }
+}

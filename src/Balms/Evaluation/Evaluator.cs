@@ -1,0 +1,45 @@
+using Balms.Data;
+using Balms.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Balms.Evaluation;
+
+/// <summary>Runs a model over a split (eval mode, no gradients) and computes its metrics. Prediction is plain argmax.</summary>
+public static class Evaluator
+{
+    public static ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, int batchSize,
+        IReadOnlyList<long> trainingCounts, string split, ITrainingObserver observer, CancellationToken cancellation = default)
+    {
+        int n = loader.Dataset.Count;
+        var labels = new List<int>(n);
+        var predicted = new List<int>(n);
+        var confidence = new List<double>(n);
+        var trueLogProbability = new List<double>(n);
+        bool wasTraining = model.training;
+        model.eval();
+        observer.EvaluationStarted(split, n);
+        try
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var batch in loader.Stream(BatchLoader.Sequential(n, batchSize), epoch: 0, cancellation: cancellation))
+            {
+                using var scope = torch.NewDisposeScope();
+                using var owned = batch;
+                var logProbabilities = model.call(batch.Images).log_softmax(1);
+                var (maxLog, argmax) = logProbabilities.max(1);
+                var trueLog = logProbabilities.gather(1, batch.Labels.unsqueeze(1)).squeeze(1);
+                labels.AddRange(batch.Labels.cpu().data<long>().Select(l => (int)l));
+                predicted.AddRange(argmax.cpu().data<long>().Select(p => (int)p));
+                confidence.AddRange(maxLog.exp().to(ScalarType.Float64).cpu().data<double>());
+                trueLogProbability.AddRange(trueLog.to(ScalarType.Float64).cpu().data<double>());
+                observer.EvaluationProgress(labels.Count);
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return ClassificationMetrics.Compute(labels, predicted, confidence, trueLogProbability, trainingCounts);
+    }
+}

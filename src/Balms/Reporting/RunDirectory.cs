@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Balms.Evaluation;
+
+namespace Balms.Reporting;
+
+/// <summary>
+/// The files of one run: config.yaml (resolved), log.txt, epochs.csv, metrics.json, train_indices.json,
+/// checkpoints/, tensorboard/. Whole-file outputs are written to a temporary file and renamed, so an interruption
+/// never leaves a half-written file behind.
+/// </summary>
+public sealed class RunDirectory
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true,
+    };
+
+    public RunDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(Path);
+            Directory.CreateDirectory(CheckpointDirectory);
+            string probe = System.IO.Path.Combine(Path, ".write-test");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BalmsException($"cannot write to the output directory {Path}: {e.Message}", e);
+        }
+    }
+
+    public string Path { get; }
+    public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
+    public string LatestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, "latest.safetensors");
+    public string BestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, "best.safetensors");
+    public string MetricsFile => System.IO.Path.Combine(Path, "metrics.json");
+    public string EpochsFile => System.IO.Path.Combine(Path, "epochs.csv");
+    public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
+    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
+
+    public void WriteText(string name, string content)
+    {
+        string target = PathOf(name);
+        string temporary = target + ".tmp";
+        try
+        {
+            System.IO.File.WriteAllText(temporary, content, new UTF8Encoding(false));
+            System.IO.File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BalmsException($"cannot write {target}: {e.Message}", e);
+        }
+    }
+
+    public void WriteJson(string name, object value) => WriteText(name, JsonSerializer.Serialize(value, Json) + "\n");
+
+    public void AppendLog(string line) => Append("log.txt", $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}\n");
+
+    public void StartEpochsCsv() =>
+        WriteText("epochs.csv", "epoch,lr,train_loss,train_accuracy,eval_split,eval_top1,eval_many,eval_medium,eval_few,eval_macro_f1,images_per_s\n");
+
+    public void AppendEpoch(int epoch, double lr, double loss, double accuracy, string? split, ClassificationMetrics? metrics, double imagesPerSecond)
+    {
+        static string F(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "";
+        Append("epochs.csv", string.Join(",", epoch.ToString(CultureInfo.InvariantCulture), F(lr), F(loss), F(accuracy),
+            split ?? "", F(metrics?.Top1), F(metrics?.Many), F(metrics?.Medium), F(metrics?.Few), F(metrics?.MacroF1),
+            F(imagesPerSecond)) + "\n");
+    }
+
+    private void Append(string name, string text)
+    {
+        try
+        {
+            System.IO.File.AppendAllText(PathOf(name), text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BalmsException($"cannot write {PathOf(name)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The metrics as metrics.json fields (accuracies as fractions; absent groups as null).</summary>
+    public static JsonObject MetricsJson(ClassificationMetrics metrics, IReadOnlyList<string> classNames) => new()
+    {
+        ["top1"] = metrics.Top1,
+        ["many"] = metrics.Many,
+        ["medium"] = metrics.Medium,
+        ["few"] = metrics.Few,
+        ["macro_f1"] = metrics.MacroF1,
+        ["ece"] = metrics.Ece,
+        ["nll"] = metrics.Nll,
+        ["samples"] = metrics.Samples,
+        ["per_class"] = new JsonArray(metrics.PerClass.Select(a => (JsonNode?)a).ToArray()),
+        ["class_names"] = new JsonArray(classNames.Select(n => (JsonNode?)n).ToArray()),
+        ["confusion"] = new JsonArray(metrics.Confusion.Select(row => (JsonNode?)new JsonArray(row.Select(c => (JsonNode?)c).ToArray())).ToArray()),
+    };
+}

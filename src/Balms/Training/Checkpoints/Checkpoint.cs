@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Balms.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Balms.Training.Checkpoints;
+
+/// <summary>What a checkpoint says about the model it holds and the run that wrote it.</summary>
+public sealed record CheckpointInfo
+{
+    public const string CurrentFormat = "balms-checkpoint/1";
+    public string Format { get; init; } = CurrentFormat;
+    public required string Backbone { get; init; }
+    public required int InputChannels { get; init; }
+    public required int ClassCount { get; init; }
+    public required string[] ClassNames { get; init; }
+    public required long[] ClassCounts { get; init; }
+    public required string Dataset { get; init; }
+    public required string Experiment { get; init; }
+    /// <summary>Epochs completed when the checkpoint was written.</summary>
+    public required int Epoch { get; init; }
+    public required long GlobalStep { get; init; }
+    public int? BestEpoch { get; init; }
+    public double? BestTop1 { get; init; }
+    public string? SelectionSplit { get; init; }
+}
+
+/// <summary>
+/// A training checkpoint in one safetensors file: the model's state under feat_model.* and classifier.*, the
+/// optimiser's momentum under optimizer.momentum.*, optional extra state (e.g. the Meta Sampler's) under its own
+/// prefix, and a JSON <see cref="CheckpointInfo"/> in the metadata.
+/// </summary>
+public sealed class Checkpoint : IDisposable
+{
+    private const string InfoKey = "balms";
+    private const string MomentumPrefix = "optimizer.momentum.";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
+
+    private Checkpoint(CheckpointInfo info, Dictionary<string, Tensor> tensors)
+    {
+        Info = info;
+        Tensors = tensors;
+    }
+
+    public CheckpointInfo Info { get; }
+    public Dictionary<string, Tensor> Tensors { get; }
+
+    public static void Save(string path, CheckpointInfo info, LongTailModel model, SgdMomentum? optimizer,
+        IReadOnlyDictionary<string, Tensor>? extraState = null)
+    {
+        var tensors = new Dictionary<string, Tensor>(model.state_dict());
+        if (optimizer is not null)
+            foreach (var (key, buffer) in optimizer.MomentumBuffers) tensors[MomentumPrefix + key] = buffer;
+        foreach (var (key, value) in extraState ?? new Dictionary<string, Tensor>()) tensors[key] = value;
+        SafeTensorsFile.Save(path, tensors, new Dictionary<string, string> { [InfoKey] = JsonSerializer.Serialize(info, Json) });
+    }
+
+    public static Checkpoint Load(string path)
+    {
+        var contents = SafeTensorsFile.Load(path);
+        if (!contents.Metadata.TryGetValue(InfoKey, out var infoJson))
+        {
+            foreach (var tensor in contents.Tensors.Values) tensor.Dispose();
+            throw new BalmsException($"{path} is a safetensors file but not a Balms checkpoint (no '{InfoKey}' metadata)");
+        }
+        var info = JsonSerializer.Deserialize<CheckpointInfo>(infoJson, Json)
+                   ?? throw new BalmsException($"{path}: unreadable checkpoint metadata");
+        return new Checkpoint(info, contents.Tensors);
+    }
+
+    /// <summary>
+    /// Copies the stored weights into <paramref name="model"/>. Every tensor of the model must be present with the
+    /// same shape; otherwise the error names the first one that differs.
+    /// </summary>
+    public void LoadInto(LongTailModel model, string path, bool includeClassifier = true)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, target) in model.state_dict())
+        {
+            if (!includeClassifier && name.StartsWith("classifier.", StringComparison.Ordinal)) continue;
+            if (!Tensors.TryGetValue(name, out var stored))
+                throw new BalmsException($"{path}: checkpoint has no tensor '{name}' (expected by a {model.BackboneName} model)");
+            if (!stored.shape.SequenceEqual(target.shape))
+                throw new BalmsException($"{path}: tensor '{name}' has shape [{string.Join(", ", stored.shape)}], the model expects [{string.Join(", ", target.shape)}]");
+            target.copy_(stored);
+        }
+    }
+
+    public Dictionary<string, Tensor> MomentumBuffers() =>
+        Tensors.Where(t => t.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal))
+            .ToDictionary(t => t.Key[MomentumPrefix.Length..], t => t.Value);
+
+    public void Dispose()
+    {
+        foreach (var tensor in Tensors.Values) tensor.Dispose();
+    }
+}

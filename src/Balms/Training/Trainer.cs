@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using Balms.Configuration;
+using Balms.Data;
+using Balms.Evaluation;
+using Balms.Losses;
+using Balms.Models;
+using Balms.Reporting;
+using Balms.Sampling;
+using Balms.Training.Checkpoints;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Balms.Training;
+
+/// <summary>What a finished (or interrupted) stage leaves behind.</summary>
+public sealed record RunResult(ClassificationMetrics Final, ClassificationMetrics? Best, int? BestEpoch,
+    string SelectionSplit, string RunDirectory, bool Interrupted);
+
+/// <summary>
+/// Runs one training stage (end-to-end or decoupled) from validated options and prepared data, writing the run
+/// directory as it goes: resolved config, log, per-epoch CSV, checkpoints (latest, best), TensorBoard events and
+/// metrics.json.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ExperimentOptions _options;
+    private readonly ExperimentData _data;
+    private readonly RunDirectory _run;
+    private readonly ITrainingObserver _observer;
+    private readonly Device _device;
+
+    public Trainer(ExperimentOptions options, ExperimentData data, RunDirectory run, ITrainingObserver observer, Device device)
+    {
+        _options = options;
+        _data = data;
+        _run = run;
+        _observer = observer;
+        _device = device;
+    }
+
+    private TrainingOptions Training => _options.Training;
+
+    public RunResult Run(CancellationToken cancellation)
+    {
+        torch.manual_seed(_options.Seed);
+        long[] classCounts = _data.Train.ClassCounts();
+        using var loss = Training.Loss switch
+        {
+            BalancedSoftmaxLossOptions => LossRegistry.Create("balanced_softmax", classCounts),
+            _ => LossRegistry.Create("softmax", classCounts),
+        };
+        using var model = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
+        bool decoupled = Training.Stage == TrainingStage.Decoupled;
+        if (decoupled) LoadStageOne(model);
+        model.to(_device);
+
+        var sampler = CreateSampler(classCounts, out int loaderLength);
+        int warmupIterations = Training.Schedule is WarmupCosineScheduleOptions warm ? warm.WarmupIterations : 0;
+        int stepsPerEpoch = Math.Min(sampler.BatchesPerEpoch, Training.MaxStepsPerEpoch ?? int.MaxValue);
+        var length = TrainingLength.Resolve(Training.NumIterations, Training.NumEpochs, loaderLength, stepsPerEpoch, warmupIterations);
+        var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
+        using var optimizer = CreateOptimizer(model, decoupled);
+        using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
+            ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
+            : null;
+
+        WriteRunHeader(classCounts, length);
+        long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        long total = model.parameters().Sum(p => p.numel());
+        _observer.StageStarted(new StageInfo(_options.Name, length.Epochs, length.StepsPerEpoch, trainable, total,
+            _data.Train.Count, _device.ToString()));
+        Log($"{_options.Model.Backbone}: {total:N0} parameters, {trainable:N0} trainable; {length.Epochs} epochs x {length.StepsPerEpoch} steps (batch {Training.BatchSize}); selection split: {_data.SelectionSplit}");
+        if (_data.Validation is null)
+            Log($"{_data.DatasetName} has no validation split: as in the original, the best epoch is selected on the TEST split. The final-epoch numbers are the unbiased ones.");
+
+        var trainLoader = new BatchLoader(_data.Train, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
+        var selectionLoader = new BatchLoader(_data.SelectionSet, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
+        var tensorboard = torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDirectory, createRunName: false);
+        _run.StartEpochsCsv();
+
+        ClassificationMetrics? latest = null, best = null;
+        int? bestEpoch = null;
+        long globalStep = 0;
+        bool interrupted = false;
+        for (int epoch = 1; epoch <= length.Epochs && !interrupted; epoch++)
+        {
+            double lr = schedule.LearningRate(epoch, Training.Optimizer.Lr);
+            SetTrainMode(model, decoupled);
+            loss.OnEpochStart(epoch);
+            var watch = Stopwatch.StartNew();
+            double lossSum = 0, metaLossSum = 0;
+            long correct = 0, seen = 0;
+            int step = 0;
+            var batches = metaUpdate is null
+                ? trainLoader.Stream(sampler.EpochBatches(epoch).Take(length.StepsPerEpoch), epoch, cancellation: cancellation)
+                : metaUpdate.Batches(trainLoader, epoch, length.StepsPerEpoch);
+            foreach (var batch in batches)
+            {
+                using var owned = batch;
+                using (var scope = torch.NewDisposeScope())
+                {
+                    double groupLr(SgdMomentum.Group g) => schedule.LearningRate(epoch, g.BaseLr);
+                    Tensor logits;
+                    if (metaUpdate is not null)
+                    {
+                        logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, out double metaLoss));
+                        metaLossSum += metaLoss;
+                    }
+                    else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
+                    var batchLoss = loss.Forward(logits, batch.Labels);
+                    optimizer.ZeroGrad();
+                    batchLoss.backward();
+                    optimizer.Step(groupLr);
+                    double lossValue = batchLoss.item<float>();
+                    if (!double.IsFinite(lossValue))
+                        throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {step + 1}; the last good checkpoint is {_run.LatestCheckpoint}");
+                    lossSum += lossValue * batch.Size;
+                    correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+                    seen += batch.Size;
+                    step++;
+                    globalStep++;
+                    _observer.StepCompleted(new StepProgress(epoch, step, length.StepsPerEpoch, globalStep, length.TotalSteps, lossValue, lr));
+                }
+                if (cancellation.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    break;
+                }
+            }
+            double imagesPerSecond = seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+            double trainLoss = lossSum / Math.Max(seen, 1), trainAccuracy = (double)correct / Math.Max(seen, 1);
+            tensorboard.add_scalar("train/loss", (float)trainLoss, epoch);
+            tensorboard.add_scalar("train/accuracy", (float)trainAccuracy, epoch);
+            tensorboard.add_scalar("train/lr", (float)lr, epoch);
+            if (metaUpdate is not null)
+            {
+                metaUpdate.LogDistribution(epoch, _run, tensorboard);
+                tensorboard.add_scalar("sampler/meta_loss", (float)(metaLossSum / Math.Max(step, 1)), epoch);
+            }
+
+            bool evaluate = !interrupted && (epoch % Training.EvalEvery == 0 || epoch == length.Epochs);
+            bool isBest = false;
+            if (evaluate)
+            {
+                latest = Evaluator.Evaluate(model, selectionLoader, EvalBatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
+                tensorboard.add_scalar($"{_data.SelectionSplit}/top1", (float)latest.Top1, epoch);
+                isBest = best is null || latest.Top1 > best.Top1;
+                if (isBest)
+                {
+                    best = latest;
+                    bestEpoch = epoch;
+                }
+            }
+            var info = CheckpointInfoFor(classCounts, interrupted ? epoch - 1 : epoch, globalStep, bestEpoch, best);
+            Checkpoint.Save(_run.LatestCheckpoint, info, model, optimizer, metaUpdate?.State());
+            if (isBest) Checkpoint.Save(_run.BestCheckpoint, info, model, optimizer, metaUpdate?.State());
+            _run.AppendEpoch(epoch, lr, trainLoss, trainAccuracy, evaluate ? _data.SelectionSplit : null, evaluate ? latest : null, imagesPerSecond);
+            Log($"epoch {epoch}/{length.Epochs} lr {lr:G4} loss {trainLoss:F4} train acc {trainAccuracy:P2}" +
+                (evaluate ? $" | {_data.SelectionSplit} top1 {latest!.Top1:P2}{(isBest ? " (best)" : "")}" : "") + $" | {imagesPerSecond:F0} img/s");
+            _observer.EpochCompleted(new EpochSummary(epoch, length.Epochs, trainLoss, trainAccuracy, lr,
+                evaluate ? latest : null, evaluate ? _data.SelectionSplit : null, isBest, imagesPerSecond));
+        }
+
+        if (interrupted)
+        {
+            Log($"interrupted: the latest checkpoint is {_run.LatestCheckpoint}");
+            return new RunResult(latest ?? best!, best, bestEpoch, _data.SelectionSplit, _run.Path, true);
+        }
+        return Finish(model, classCounts, latest!, best!, bestEpoch!.Value, cancellation);
+    }
+
+    private const int EvalBatchSize = 256;
+
+    private RunResult Finish(LongTailModel model, long[] classCounts, ClassificationMetrics lastSelection,
+        ClassificationMetrics bestSelection, int bestEpoch, CancellationToken cancellation)
+    {
+        ClassificationMetrics final = lastSelection, bestOnTest = bestSelection;
+        if (_data.Validation is not null)
+        {
+            var testLoader = new BatchLoader(_data.Test, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
+            final = Evaluator.Evaluate(model, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
+            using var bestModel = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
+            using (var checkpoint = Checkpoint.Load(_run.BestCheckpoint)) checkpoint.LoadInto(bestModel, _run.BestCheckpoint);
+            bestModel.to(_device);
+            bestOnTest = Evaluator.Evaluate(bestModel, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
+        }
+        var json = RunDirectory.MetricsJson(final, _data.ClassNames);
+        json["split"] = "test";
+        json["model"] = "final_epoch";
+        json["experiment"] = _options.Name;
+        json["dataset"] = _data.DatasetName;
+        json["backbone"] = _options.Model.Backbone;
+        json["class_counts"] = new System.Text.Json.Nodes.JsonArray(classCounts.Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray());
+        var bestJson = RunDirectory.MetricsJson(bestOnTest, _data.ClassNames);
+        bestJson.Remove("class_names");
+        bestJson["epoch"] = bestEpoch;
+        bestJson["selected_on"] = _data.SelectionSplit;
+        json["best"] = bestJson;
+        _run.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
+        Log($"final epoch: test top1 {final.Top1:P2}; best epoch {bestEpoch} (selected on {_data.SelectionSplit}): test top1 {bestOnTest.Top1:P2}");
+        return new RunResult(final, bestOnTest, bestEpoch, _data.SelectionSplit, _run.Path, false);
+    }
+
+    private static Tensor Features(LongTailModel model, Tensor images)
+    {
+        // The backbone is frozen: its forward needs no graph (BatchNorm still updates its statistics in train mode).
+        using var noGrad = torch.no_grad();
+        return model.Backbone.call(images);
+    }
+
+    private void SetTrainMode(LongTailModel model, bool decoupled)
+    {
+        model.train();
+        if (decoupled && Training.FreezeBatchNorm) model.Backbone.eval();
+    }
+
+    private void LoadStageOne(LongTailModel model)
+    {
+        string path = ResolveStageOneCheckpoint(Training.ModelDir!);
+        using var checkpoint = Checkpoint.Load(path);
+        var info = checkpoint.Info;
+        if (!string.Equals(info.Backbone, _options.Model.Backbone, StringComparison.OrdinalIgnoreCase))
+            throw new BalmsException($"model_dir {path} holds a {info.Backbone} model, but this config expects {_options.Model.Backbone}");
+        if (info.ClassCount != _data.ClassCount)
+            throw new BalmsException($"model_dir {path} holds a model for {info.ClassCount} classes, but {_data.DatasetName} has {_data.ClassCount}");
+        if (info.InputChannels != _data.InputChannels)
+            throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
+        checkpoint.LoadInto(model, path, includeClassifier: false);
+        // As the original: a fresh classifier on the frozen stage-1 backbone.
+        model.Head.ResetParameters();
+        model.FreezeBackbone();
+        Log($"stage 1 loaded from {path} (epoch {info.Epoch}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
+    }
+
+    /// <summary>model_dir may name a run directory (its best checkpoint is used, as the original's final_model_checkpoint) or a file.</summary>
+    public static string ResolveStageOneCheckpoint(string modelDir)
+    {
+        if (File.Exists(modelDir)) return modelDir;
+        string best = Path.Combine(modelDir, "checkpoints", "best.safetensors");
+        if (File.Exists(best)) return best;
+        if (Directory.Exists(modelDir))
+            throw new BalmsException($"model_dir {modelDir} holds no checkpoints/best.safetensors; train stage 1 first (or point model_dir at a checkpoint file)");
+        throw new BalmsException($"model_dir {modelDir} does not exist; train stage 1 first (e.g. ./balms train --config the matching softmax_*.yaml)");
+    }
+
+    private IBatchSampler CreateSampler(long[] classCounts, out int loaderLength)
+    {
+        int batch = Training.BatchSize;
+        int n = _data.Train.Count;
+        if (n < batch) throw new BalmsException($"the training set has {n} images, fewer than one batch of {batch}; lower training.batch_size");
+        switch (Training.Sampler)
+        {
+            case ClassAwareSamplerOptions classAware:
+                var sampler = new ClassAwareSampler(_data.Train.Labels, _data.ClassCount, classAware.SamplesPerClass, batch, _options.Seed);
+                loaderLength = sampler.LoaderLength;
+                return sampler;
+            case MetaSamplerOptions:
+                // The Meta Sampler yields exactly floor(N / B) batches, so len(loader) is that.
+                var instance = new InstanceSampler(n, batch, _options.Seed);
+                loaderLength = instance.BatchesPerEpoch;
+                return instance;
+            default:
+                var plain = new InstanceSampler(n, batch, _options.Seed);
+                loaderLength = plain.LoaderLength;
+                return plain;
+        }
+    }
+
+    private SgdMomentum CreateOptimizer(LongTailModel model, bool decoupled)
+    {
+        var optimizer = Training.Optimizer;
+        var groups = new List<SgdMomentum.Group>();
+        if (!decoupled)
+            groups.Add(new SgdMomentum.Group("feat_model", model.Backbone.named_parameters().ToList(), optimizer.BackboneLr ?? optimizer.Lr));
+        groups.Add(new SgdMomentum.Group("classifier", model.Head.named_parameters().ToList(), optimizer.Lr));
+        return new SgdMomentum(groups, optimizer.Momentum, optimizer.WeightDecay);
+    }
+
+    private CheckpointInfo CheckpointInfoFor(long[] classCounts, int epoch, long globalStep, int? bestEpoch, ClassificationMetrics? best) => new()
+    {
+        Backbone = _options.Model.Backbone,
+        InputChannels = _data.InputChannels,
+        ClassCount = _data.ClassCount,
+        ClassNames = _data.ClassNames.ToArray(),
+        ClassCounts = classCounts,
+        Dataset = _data.DatasetName,
+        Experiment = _options.Name,
+        Epoch = epoch,
+        GlobalStep = globalStep,
+        BestEpoch = bestEpoch,
+        BestTop1 = best?.Top1,
+        SelectionSplit = _data.SelectionSplit,
+    };
+
+    private void WriteRunHeader(long[] classCounts, TrainingLength length)
+    {
+        _run.WriteText("config.yaml", ConfigWriter.ToYaml(_options));
+        _run.WriteJson("train_indices.json", new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });
+        _run.WriteJson("class_counts.json", classCounts);
+        Log($"run {_options.Name}: {_data.DatasetName}, {_data.Train.Count} training images in {_data.ClassCount} classes (max {classCounts.Max()}, min {classCounts.Min()}), test {_data.Test.Count}");
+    }
+
+    private void Log(string line)
+    {
+        _run.AppendLog(line);
+        _observer.Message(line);
+    }
+}

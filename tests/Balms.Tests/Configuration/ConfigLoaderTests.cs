@@ -1,0 +1,122 @@
+using Balms.Configuration;
+
+namespace Balms.Tests.Configuration;
+
+public class ConfigLoaderTests
+{
+    private const string Minimal = """
+        name: test
+        data:
+          dataset: cifar10_lt
+          imbalance_factor: 100
+        training:
+          loss: balanced_softmax
+          batch_size: 64
+          num_iterations: 1000
+          schedule:
+            type: warmup_cosine
+            warmup_iterations: 100
+        """;
+
+    [Fact]
+    public void BindsValuesAndKeepsDefaults()
+    {
+        var options = ConfigLoader.Parse(Minimal, "test.yaml");
+        Assert.Equal(DatasetKind.Cifar10Lt, options.Data.Dataset);
+        Assert.Equal(100, options.Data.ImbalanceFactor);
+        Assert.IsType<BalancedSoftmaxLossOptions>(options.Training.Loss);
+        Assert.Equal(64, options.Training.BatchSize);
+        var schedule = Assert.IsType<WarmupCosineScheduleOptions>(options.Training.Schedule);
+        Assert.Equal(100, schedule.WarmupIterations);
+        Assert.Equal(0.1, schedule.WarmupLr);
+        Assert.Equal(0.9, options.Training.Optimizer.Momentum);
+        Assert.IsType<InstanceSamplerOptions>(options.Training.Sampler);
+    }
+
+    [Fact]
+    public void SetOverridesByDottedPath()
+    {
+        var options = ConfigLoader.Parse(Minimal, "test.yaml", ["training.batch_size=32", "training.optimizer.lr=0.2", "data.dataset=cifar100_lt"]);
+        Assert.Equal(32, options.Training.BatchSize);
+        Assert.Equal(0.2, options.Training.Optimizer.Lr);
+        Assert.Equal(DatasetKind.Cifar100Lt, options.Data.Dataset);
+    }
+
+    [Fact]
+    public void UnknownKeyNamesTheKeyAndListsValidOnes()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal + "\n  batchsize: 3\n", "test.yaml"));
+        Assert.Contains("'training.batchsize'", error.Message);
+        Assert.Contains("batch_size", error.Message);
+        Assert.Contains("line", error.Message);
+    }
+
+    [Fact]
+    public void WrongTypeNamesKeyAndExpectedType()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.batch_size=abc"]));
+        Assert.Contains("'training.batch_size' must be an integer", error.Message);
+    }
+
+    [Fact]
+    public void OutOfRangeValueIsRejected()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["data.imbalance_factor=0.5"]));
+        Assert.Contains("'data.imbalance_factor' must be >= 1", error.Message);
+    }
+
+    [Fact]
+    public void UnknownVariantListsValidTypes()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.loss=focal"]));
+        Assert.Contains("unknown type 'focal'", error.Message);
+        Assert.Contains("balanced_softmax", error.Message);
+        Assert.Contains("softmax", error.Message);
+    }
+
+    [Fact]
+    public void UnknownEnumValueListsValidOnes()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["data.dataset=mnist"]));
+        Assert.Contains("fashion_mnist_lt", error.Message);
+        Assert.Contains("cifar100_lt", error.Message);
+    }
+
+    [Fact]
+    public void MalformedYamlGivesLineAndColumn()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("data:\n  dataset: [cifar10_lt\n", "bad.yaml"));
+        Assert.Matches(@"bad\.yaml: malformed YAML at line \d+, column \d+", error.Message);
+    }
+
+    [Fact]
+    public void DecoupledStageRequiresModelDir()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.stage=decoupled"]));
+        Assert.Contains("model_dir", error.Message);
+    }
+
+    [Fact]
+    public void MetaSamplerRequiresDecoupledStage()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.sampler.type=meta"]));
+        Assert.Contains("decoupled", error.Message);
+    }
+
+    [Fact]
+    public void IterationsAndEpochsAreExclusive()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.num_epochs=3"]));
+        Assert.Contains("exactly one", error.Message);
+    }
+
+    [Fact]
+    public void WrittenConfigReadsBackToTheSameOptions()
+    {
+        var options = ConfigLoader.Parse(Minimal, "test.yaml", ["training.sampler.type=class_aware", "training.sampler.samples_per_class=2"]);
+        string yaml = ConfigWriter.ToYaml(options);
+        var again = ConfigLoader.Parse(yaml, "resolved.yaml");
+        Assert.Equal(ConfigWriter.ToYaml(again), yaml);
+        Assert.Equal(2, Assert.IsType<ClassAwareSamplerOptions>(again.Training.Sampler).SamplesPerClass);
+    }
+}
