@@ -24,6 +24,11 @@ public sealed record DataOptions
     public string? Root { get; init; }
     /// <summary>n_max / n_min of the long-tailed training set.</summary>
     [Range(1)] public double ImbalanceFactor { get; init; } = 200;
+    /// <summary>
+    /// Images kept for the head class (n_max); null = the benchmark's standard (6000 Fashion-MNIST, 5000 CIFAR-10,
+    /// 500 CIFAR-100). Smaller values shrink every class of the profile alike.
+    /// </summary>
+    [Range(1)] public int? HeadClassSize { get; init; }
     /// <summary>Seed that picks the long-tailed subset; separate from the training seed.</summary>
     public int DataSeed { get; init; }
     /// <summary>Threads that decode and augment batches ahead of the training step.</summary>

@@ -36,8 +36,8 @@ public static class DatasetCatalog
             throw new DataException($"Fashion-MNIST not found: {root} does not exist; install it with 'apt-get install dataset-fashion-mnist' (Debian) or pass --data-root DIR holding train-images-idx3-ubyte.gz and the other three IDX files");
         var fullTrain = FashionMnist.Open(root, DatasetSplit.Train);
         var test = FashionMnist.Open(root, DatasetSplit.Test);
-        var train = LongTailPresets.FashionMnist(fullTrain, data.ImbalanceFactor);
-        int[] profile = LongTailProfile.Exponential(LongTailPresets.FashionMnistImagesPerClass, fullTrain.ClassCount, data.ImbalanceFactor);
+        var train = LongTailPresets.FashionMnist(fullTrain, data.ImbalanceFactor, data.HeadClassSize);
+        int[] profile = LongTailPresets.FashionMnistProfile(fullTrain.ClassCount, data.ImbalanceFactor, data.HeadClassSize);
         return new ExperimentData(
             $"Fashion-MNIST-LT (IF {data.ImbalanceFactor:G})",
             new ImageDataset(train, ImageTransforms.FashionMnistTrain()),
@@ -54,7 +54,7 @@ public static class DatasetCatalog
         string root = data.Root ?? DefaultRoot(data.Dataset);
         var fullTrain = Cifar.Open(root, variant, DatasetSplit.Train);
         var test = Cifar.Open(root, variant, DatasetSplit.Test);
-        var train = LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, data.DataSeed);
+        var train = LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, data.DataSeed, data.HeadClassSize);
         return new ExperimentData(
             $"{variant.DisplayName()}-LT (IF {data.ImbalanceFactor:G})",
             new ImageDataset(train, ImageTransforms.CifarTrain()),
@@ -63,6 +63,6 @@ public static class DatasetCatalog
             train.BaseIndices,
             fullTrain.ClassNames,
             // As the original: an independently drawn long-tailed subset with training augmentation.
-            seed => new ImageDataset(LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, seed), ImageTransforms.CifarTrain()));
+            seed => new ImageDataset(LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, seed, data.HeadClassSize), ImageTransforms.CifarTrain()));
     }
 }
