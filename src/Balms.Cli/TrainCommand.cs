@@ -61,9 +61,8 @@ public static class TrainCommand
     {
         var device = Devices.Resolve(options.Device);
         var data = DatasetCatalog.Load(options);
-        var run = new RunDirectory(options.Output.Dir);
         return ConsoleObserver.Render(options.Training.BatchSize,
-            observer => new Trainer(options, data, run, observer, device).Run(cancellation));
+            observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation));
     }
 
     private static void PrintRun(ExperimentOptions options, RunResult result)

@@ -26,18 +26,23 @@ public sealed class Trainer
 {
     private readonly ExperimentOptions _options;
     private readonly ExperimentData _data;
-    private readonly RunDirectory _run;
+    private readonly string _runPath;
     private readonly ITrainingObserver _observer;
     private readonly Device _device;
+    private readonly List<string> _setupLog = [];
+    private RunDirectory? _runDirectory;
 
-    public Trainer(ExperimentOptions options, ExperimentData data, RunDirectory run, ITrainingObserver observer, Device device)
+    /// <param name="runPath">The run directory; it is created only once the whole set-up has succeeded.</param>
+    public Trainer(ExperimentOptions options, ExperimentData data, string runPath, ITrainingObserver observer, Device device)
     {
         _options = options;
         _data = data;
-        _run = run;
+        _runPath = runPath;
         _observer = observer;
         _device = device;
     }
+
+    private RunDirectory Output => _runDirectory ?? throw new InvalidOperationException("the run directory is created after set-up");
 
     private TrainingOptions Training => _options.Training;
 
@@ -65,6 +70,7 @@ public sealed class Trainer
             ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
             : null;
 
+        _runDirectory = new RunDirectory(_runPath);
         WriteRunHeader(classCounts, length);
         long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         long total = model.parameters().Sum(p => p.numel());
@@ -76,8 +82,8 @@ public sealed class Trainer
 
         var trainLoader = new BatchLoader(_data.Train, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
         var selectionLoader = new BatchLoader(_data.SelectionSet, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
-        var tensorboard = torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDirectory, createRunName: false);
-        _run.StartEpochsCsv();
+        var tensorboard = torch.utils.tensorboard.SummaryWriter(Output.TensorBoardDirectory, createRunName: false);
+        Output.StartEpochsCsv();
 
         ClassificationMetrics? latest = null, best = null;
         int? bestEpoch = null;
@@ -114,7 +120,7 @@ public sealed class Trainer
                     optimizer.Step(groupLr);
                     double lossValue = batchLoss.item<float>();
                     if (!double.IsFinite(lossValue))
-                        throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {step + 1}; the last good checkpoint is {_run.LatestCheckpoint}");
+                        throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {step + 1}; the last good checkpoint is {Output.LatestCheckpoint}");
                     lossSum += lossValue * batch.Size;
                     correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
                     seen += batch.Size;
@@ -135,7 +141,7 @@ public sealed class Trainer
             tensorboard.add_scalar("train/lr", (float)lr, epoch);
             if (metaUpdate is not null)
             {
-                metaUpdate.LogDistribution(epoch, _run, tensorboard);
+                metaUpdate.LogDistribution(epoch, Output, tensorboard);
                 tensorboard.add_scalar("sampler/meta_loss", (float)(metaLossSum / Math.Max(step, 1)), epoch);
             }
 
@@ -153,9 +159,9 @@ public sealed class Trainer
                 }
             }
             var info = CheckpointInfoFor(classCounts, interrupted ? epoch - 1 : epoch, globalStep, bestEpoch, best);
-            Checkpoint.Save(_run.LatestCheckpoint, info, model, optimizer, metaUpdate?.State());
-            if (isBest) Checkpoint.Save(_run.BestCheckpoint, info, model, optimizer, metaUpdate?.State());
-            _run.AppendEpoch(epoch, lr, trainLoss, trainAccuracy, evaluate ? _data.SelectionSplit : null, evaluate ? latest : null, imagesPerSecond);
+            Checkpoint.Save(Output.LatestCheckpoint, info, model, optimizer, metaUpdate?.State());
+            if (isBest) Checkpoint.Save(Output.BestCheckpoint, info, model, optimizer, metaUpdate?.State());
+            Output.AppendEpoch(epoch, lr, trainLoss, trainAccuracy, evaluate ? _data.SelectionSplit : null, evaluate ? latest : null, imagesPerSecond);
             Log($"epoch {epoch}/{length.Epochs} lr {lr:G4} loss {trainLoss:F4} train acc {trainAccuracy:P2}" +
                 (evaluate ? $" | {_data.SelectionSplit} top1 {latest!.Top1:P2}{(isBest ? " (best)" : "")}" : "") + $" | {imagesPerSecond:F0} img/s");
             _observer.EpochCompleted(new EpochSummary(epoch, length.Epochs, trainLoss, trainAccuracy, lr,
@@ -164,8 +170,8 @@ public sealed class Trainer
 
         if (interrupted)
         {
-            Log($"interrupted: the latest checkpoint is {_run.LatestCheckpoint}");
-            return new RunResult(latest ?? best!, best, bestEpoch, _data.SelectionSplit, _run.Path, true);
+            Log($"interrupted: the latest checkpoint is {Output.LatestCheckpoint}");
+            return new RunResult(latest ?? best!, best, bestEpoch, _data.SelectionSplit, Output.Path, true);
         }
         return Finish(model, classCounts, latest!, best!, bestEpoch!.Value, cancellation);
     }
@@ -181,7 +187,7 @@ public sealed class Trainer
             var testLoader = new BatchLoader(_data.Test, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
             final = Evaluator.Evaluate(model, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
             using var bestModel = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
-            using (var checkpoint = Checkpoint.Load(_run.BestCheckpoint)) checkpoint.LoadInto(bestModel, _run.BestCheckpoint);
+            using (var checkpoint = Checkpoint.Load(Output.BestCheckpoint)) checkpoint.LoadInto(bestModel, Output.BestCheckpoint);
             bestModel.to(_device);
             bestOnTest = Evaluator.Evaluate(bestModel, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
         }
@@ -197,9 +203,9 @@ public sealed class Trainer
         bestJson["epoch"] = bestEpoch;
         bestJson["selected_on"] = _data.SelectionSplit;
         json["best"] = bestJson;
-        _run.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
+        Output.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
         Log($"final epoch: test top1 {final.Top1:P2}; best epoch {bestEpoch} (selected on {_data.SelectionSplit}): test top1 {bestOnTest.Top1:P2}");
-        return new RunResult(final, bestOnTest, bestEpoch, _data.SelectionSplit, _run.Path, false);
+        return new RunResult(final, bestOnTest, bestEpoch, _data.SelectionSplit, Output.Path, false);
     }
 
     private static Tensor Features(LongTailModel model, Tensor images)
@@ -295,15 +301,22 @@ public sealed class Trainer
 
     private void WriteRunHeader(long[] classCounts, TrainingLength length)
     {
-        _run.WriteText("config.yaml", ConfigWriter.ToYaml(_options));
-        _run.WriteJson("train_indices.json", new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });
-        _run.WriteJson("class_counts.json", classCounts);
+        Output.WriteText("config.yaml", ConfigWriter.ToYaml(_options));
+        Output.WriteJson("train_indices.json", new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });
+        Output.WriteJson("class_counts.json", classCounts);
         Log($"run {_options.Name}: {_data.DatasetName}, {_data.Train.Count} training images in {_data.ClassCount} classes (max {classCounts.Max()}, min {classCounts.Min()}), test {_data.Test.Count}");
     }
 
     private void Log(string line)
     {
-        _run.AppendLog(line);
         _observer.Message(line);
+        if (_runDirectory is null)
+        {
+            _setupLog.Add(line);
+            return;
+        }
+        foreach (var pending in _setupLog) _runDirectory.AppendLog(pending);
+        _setupLog.Clear();
+        _runDirectory.AppendLog(line);
     }
 }

@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using Balms.Tests.Fixtures;
+
+namespace Balms.Tests.Cli;
+
+/// <summary>Bad input gets one line on stderr, exit code 2, and no half-written run directory.</summary>
+public class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string RunDirectory => _temp.Combine("run");
+
+    private string Config(string extra = "", string dataset = "fashion_mnist_lt")
+    {
+        string path = _temp.Combine("config.yaml");
+        File.WriteAllText(path, $"""
+            name: bad
+            data:
+              dataset: {dataset}
+              imbalance_factor: 10
+              head_class_size: 40
+            training:
+              loss: balanced_softmax
+              batch_size: 16
+              num_epochs: 1
+            output:
+              dir: {RunDirectory}
+            {extra}
+            """);
+        return path;
+    }
+
+    private CliRunner.Result AssertUserError(params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        string message = result.Error.Trim();
+        Assert.StartsWith("error: ", message);
+        Assert.DoesNotContain('\n', message);
+        Assert.DoesNotContain("   at ", message);
+        Assert.False(Directory.Exists(RunDirectory), "a run directory was created for a failed start");
+        return result;
+    }
+
+    [Fact]
+    public void MissingFashionMnistSaysHowToGetIt()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--data-root", _temp.Combine("nowhere"));
+        Assert.Contains("apt-get install dataset-fashion-mnist", result.Error);
+        Assert.Contains("nowhere", result.Error);
+    }
+
+    [Fact]
+    public void MissingCifarNamesThePathsLookedAt()
+    {
+        var result = AssertUserError("train", "--config", Config(dataset: "cifar10_lt"), "--data-root", _temp.Combine("nocifar"));
+        Assert.Contains("cifar-10-batches-bin", result.Error);
+        Assert.Contains("cifar-10-python.tar.gz", result.Error);
+    }
+
+    [Fact]
+    public void ImbalanceFactorBelowOneIsRejected()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--set", "data.imbalance_factor=0.5");
+        Assert.Contains("data.imbalance_factor", result.Error);
+    }
+
+    [Fact]
+    public void UnknownConfigKeyIsNamed()
+    {
+        var result = AssertUserError("train", "--config", Config("colour: red"));
+        Assert.Contains("'colour'", result.Error);
+    }
+
+    [Fact]
+    public void ZeroCountClassUnderBalancedSoftmaxIsRejected()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        // Head class 40 at IF 100 leaves int(40 * 0.01^(8/9)) = 0 images for class 8 (and 9): log 0 is undefined.
+        var result = AssertUserError("train", "--config", Config(), "--data-root", data, "--set", "data.imbalance_factor=100");
+        Assert.Contains("class 8", result.Error);
+        Assert.Contains("Balanced Softmax", result.Error);
+    }
+
+    [Fact]
+    public void LabelOutOfRangeNamesTheFile()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        string labels = Path.Combine(data, "train-labels-idx1-ubyte.gz");
+        byte[] values = ReadIdxPayload(labels, headerBytes: 8);
+        values[3] = 12;
+        WriteIdx(labels, 0x801, [values.Length], values);
+        var result = AssertUserError("train", "--config", Config(), "--data-root", data);
+        Assert.Contains("train-labels-idx1-ubyte.gz", result.Error);
+    }
+
+    [Fact]
+    public void TruncatedImageFileNamesTheFile()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        string images = Path.Combine(data, "t10k-images-idx3-ubyte.gz");
+        byte[] payload = ReadIdxPayload(images, headerBytes: 16);
+        WriteIdx(images, 0x803, [80, 28, 28], payload[..1000]);
+        var result = AssertUserError("train", "--config", Config(), "--data-root", data);
+        Assert.Contains("t10k-images-idx3-ubyte.gz", result.Error);
+    }
+
+    [Fact]
+    public void DecoupledStageWithoutStageOneSaysWhatToDo()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        var result = AssertUserError("train", "--config", Config(), "--data-root", data,
+            "--set", "training.stage=decoupled", "--set", $"training.model_dir={_temp.Combine("missing-stage1")}");
+        Assert.Contains("missing-stage1", result.Error);
+        Assert.Contains("stage 1", result.Error);
+    }
+
+    [Fact]
+    public void UnknownCommandAndOptionAreRejected()
+    {
+        Assert.Equal(2, CliRunner.Run("fly").ExitCode);
+        var result = CliRunner.Run("train", "--config", Config(), "--colour", "red");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--colour", result.Error);
+    }
+
+    private static byte[] ReadIdxPayload(string path, int headerBytes)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var memory = new MemoryStream();
+        gzip.CopyTo(memory);
+        return memory.ToArray()[headerBytes..];
+    }
+
+    private static void WriteIdx(string path, int magic, int[] dimensions, byte[] values)
+    {
+        using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);
+        var header = new byte[4 + 4 * dimensions.Length];
+        BinaryPrimitives.WriteInt32BigEndian(header, magic);
+        for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
+        gzip.Write(header);
+        gzip.Write(values);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Balms.Tests.Fixtures;
+
+namespace Balms.Tests.Cli;
+
+public class TrainCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _data;
+
+    public TrainCommandTests()
+    {
+        _data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A tiny Fashion-MNIST-LT experiment: head class 40 images, IF 10 (40 ... 4 images per class).</summary>
+    private string Config(string name, string training)
+    {
+        string path = _temp.Combine(name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            seed: 3
+            data:
+              dataset: fashion_mnist_lt
+              imbalance_factor: 10
+              head_class_size: 40
+            model:
+              backbone: resnet32
+            training:
+              batch_size: 16
+            {training}
+            output:
+              dir: {_temp.Combine("runs", name)}
+            """);
+        return path;
+    }
+
+    private const string StageOne = """
+          loss: softmax
+          num_epochs: 4
+          optimizer: {lr: 0.05}
+        """;
+
+    [Fact]
+    public void EndToEndRunLowersTheLossAndWritesTheRunDirectory()
+    {
+        var result = CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        string run = _temp.Combine("runs", "stage1");
+
+        var losses = File.ReadAllLines(Path.Combine(run, "epochs.csv")).Skip(1)
+            .Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(4, losses.Count);
+        Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
+
+        // Class sizes 40, 30, 23, 18, ... 4: no class has more than 100 images, so "many" is absent, not 0.
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        Assert.Null(metrics["many"]);
+        foreach (var key in new[] { "top1", "medium", "few", "macro_f1", "ece" })
+            Assert.InRange(metrics[key]!.GetValue<double>(), 0, 1);
+        Assert.Equal(10, metrics["per_class"]!.AsArray().Count);
+        Assert.Equal("test", metrics["best"]!["selected_on"]!.GetValue<string>());
+        Assert.Equal(new long[] { 40, 30, 23, 18, 14, 11, 8, 6, 5, 4 },
+            metrics["class_counts"]!.AsArray().Select(c => c!.GetValue<long>()).ToArray());
+
+        foreach (var file in new[] { "config.yaml", "log.txt", "train_indices.json", "checkpoints/latest.safetensors", "checkpoints/best.safetensors" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard"), "events.out.tfevents.*", SearchOption.AllDirectories));
+        Assert.Contains("top-1", result.Output);
+        Assert.Contains("medium", result.Output);
+    }
+
+    [Fact]
+    public void DecoupledBalancedSoftmaxAndBalmsStartFromStageOne()
+    {
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data).ExitCode);
+        string decoupled = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n" + """
+              loss: balanced_softmax
+              num_epochs: 2
+              optimizer: {lr: 0.1}
+            """;
+        var plain = CliRunner.Run("train", "--config", Config("decouple", decoupled), "--data-root", _data);
+        Assert.True(plain.ExitCode == 0, plain.Error + plain.Output);
+        Assert.Contains("650 trainable", plain.Output);
+
+        var balms = CliRunner.Run("train", "--config", Config("balms", decoupled + "\n  sampler: {type: meta, meta_batch_size: 20}"), "--data-root", _data);
+        Assert.True(balms.ExitCode == 0, balms.Error + balms.Output);
+        var distribution = File.ReadAllLines(_temp.Combine("runs", "balms", "sampling_distribution.csv"));
+        Assert.Equal(3, distribution.Length);
+        double total = distribution[2].Split(',').Skip(1).Sum(p => double.Parse(p, CultureInfo.InvariantCulture));
+        Assert.Equal(1.0, total, 6);
+    }
+}
