@@ -41,7 +41,7 @@ public static class EvalCommand
         json["split"] = "test";
         json["checkpoint"] = Path.GetFullPath(checkpointPath);
         run.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
-        ResultsTable.Print($"{options.Name}: test accuracy (%) of {checkpointPath}", [new ResultsTable.Row(options.Name, metrics, "test")]);
+        ResultsTable.Print($"{options.Name}: test accuracy (%) of {checkpointPath}", [new ResultsTable.Row(options.Name, metrics)]);
         Console.WriteLine($"metrics written to {run.MetricsFile}");
         return 0;
     }

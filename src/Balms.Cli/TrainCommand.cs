@@ -48,12 +48,11 @@ public static class TrainCommand
                 Console.Error.WriteLine($"interrupted: run directory {result.RunDirectory} (checkpoints/latest.safetensors holds the last completed epoch)");
                 return CliApp.Interrupted;
             }
-            PrintRun(options, result);
-            rows.Add(new ResultsTable.Row(options.Name, result.Final, "final epoch"));
-            if (result.Best is not null && result.BestEpoch is not null)
-                rows.Add(new ResultsTable.Row($"{options.Name} [best]", result.Best, $"epoch {result.BestEpoch}, selected on {result.SelectionSplit}"));
+            var row = new ResultsTable.Row(options.Name, result.Final, ResultsTable.BestNote(result.Best, result.BestEpoch, result.SelectionSplit));
+            ResultsTable.Print($"{options.Name}: test accuracy (%), final epoch; run directory {result.RunDirectory}", [row]);
+            rows.Add(row);
         }
-        if (experiments.Count > 1) ResultsTable.Print("Comparison on the test split (accuracies in %)", rows);
+        if (experiments.Count > 1) ResultsTable.Print("Comparison on the test split (%, final epoch of each run)", rows);
         return 0;
     }
 
@@ -63,14 +62,6 @@ public static class TrainCommand
         var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
             observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation));
-    }
-
-    private static void PrintRun(ExperimentOptions options, RunResult result)
-    {
-        var rows = new List<ResultsTable.Row> { new("final epoch", result.Final, "test") };
-        if (result.Best is not null)
-            rows.Add(new ResultsTable.Row($"best epoch {result.BestEpoch}", result.Best, $"selected on {result.SelectionSplit}"));
-        ResultsTable.Print($"{options.Name}: test accuracy (%) — run directory {result.RunDirectory}", rows);
     }
 
     private static string? FindRepositoryRoot(string start)
