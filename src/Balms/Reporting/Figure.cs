@@ -1,6 +1,6 @@
+using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
-using System.Globalization;
 using SkiaSharp;
 
 namespace Balms.Reporting;
@@ -27,7 +27,8 @@ internal static class Figure
     public static Plot Create(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        if (InstalledFontFamilies().Intersect(PreferredFonts).FirstOrDefault() is { } font) plot.Font.Set(font);
+        var installed = InstalledFontFamilies().ToHashSet();
+        if (PreferredFonts.FirstOrDefault(installed.Contains) is { } font) plot.Font.Set(font);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -69,7 +70,7 @@ internal static class Figure
         var style = axis.TickLabelStyle;
         style.Rotation = Degrees;
         style.Alignment = Alignment.MiddleLeft;
-        style.OffsetY = 6;
+        style.OffsetY = 6; // clear of the tick marks
         using var paint = Paint.NewDisposablePaint();
         float widest = labels.Max(label => style.Measure(label, paint).Width);
         float slantedExtent = widest * MathF.Sin(Degrees * MathF.PI / 180);

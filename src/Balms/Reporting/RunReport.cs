@@ -30,7 +30,8 @@ public static class RunReport
 
         markdown.AppendLine($"# Balms report: {string.Join(", ", experiments.Select(e => e.Experiment))}").AppendLine();
         markdown.AppendLine($"Produced by `{commandLine}`.").AppendLine();
-        WriteResults(markdown, experiments);
+        var givenPaths = runs.Zip(runDirectories).ToDictionary(pair => pair.First.Directory, pair => pair.Second);
+        WriteResults(markdown, experiments, givenPaths);
 
         var section = new FigureSection(markdown, output, figures);
         WritePerClassAccuracy(section, numbered);
@@ -44,7 +45,7 @@ public static class RunReport
         return new ReportResult(markdownPath, figures, warnings);
     }
 
-    private static void WriteResults(StringBuilder markdown, IReadOnlyList<ExperimentSummary> experiments)
+    private static void WriteResults(StringBuilder markdown, IReadOnlyList<ExperimentSummary> experiments, IReadOnlyDictionary<string, string> givenPaths)
     {
         markdown.AppendLine("## Results").AppendLine();
         markdown.AppendLine("Test metrics of each run's final-epoch model (metrics.json): accuracies, macro F1 and expected calibration " +
@@ -53,7 +54,7 @@ public static class RunReport
         markdown.Append(ResultsTableMarkdown.Render(experiments)).AppendLine();
         foreach (var experiment in experiments)
             markdown.AppendLine($"- {ResultsTableMarkdown.Escape(experiment.Experiment)}: " +
-                                string.Join(", ", experiment.Runs.Select(run => $"`{Path.GetRelativePath(Environment.CurrentDirectory, run.Directory)}`")));
+                                string.Join(", ", experiment.Runs.Select(run => $"`{givenPaths[run.Directory]}`")));
         markdown.AppendLine();
     }
 

@@ -32,6 +32,7 @@ public static class SamplingDistributionPlot
         var meta = plot.Add.Scatter(xs, learned.ToArray(), Figure.SeriesColor(0));
         meta.LegendText = "learned by the Meta Sampler";
         meta.LineWidth = 2;
+        meta.MarkerSize = classes <= 20 ? 5 : 0;
 
         Figure.ClassTicks(plot, plot.Axes.Bottom, classNames, c => c);
         plot.Axes.SetLimitsX(-0.5, classes - 0.5);
