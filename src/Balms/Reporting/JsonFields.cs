@@ -26,7 +26,7 @@ internal sealed class JsonFields
         }
         catch (JsonException e)
         {
-            throw new DataException($"{path} is not valid JSON (line {e.LineNumber + 1}): {e.Message.Split('\n')[0]}", e);
+            throw new DataException($"{path} is not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(" LineNumber:")[0]}", e);
         }
     }
 

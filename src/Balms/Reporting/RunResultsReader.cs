@@ -88,9 +88,9 @@ public static class RunResultsReader
         if (!File.Exists(file)) return null;
         var table = CsvTable.Read(file);
         if (table.Rows.Count == 0) throw new DataException($"{file} has a header but no rows; expected one row per epoch");
-        int[] columns = Enumerable.Range(0, classCount).Select(c => table.Column($"class_{c}")).ToArray();
         if (table.Header.Count != classCount + 1)
             throw new DataException($"{file} has {table.Header.Count - 1} class columns, but metrics.json has {classCount} classes");
+        int[] columns = Enumerable.Range(0, classCount).Select(c => table.Column($"class_{c}")).ToArray();
         var last = table.Rows[^1];
         return columns.Select(column => table.Number(last, column)).ToArray();
     }
