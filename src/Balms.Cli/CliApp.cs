@@ -17,6 +17,7 @@ public static class CliApp
         ["quickstart"] = ("quickstart [--data-root DIR]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)", TrainCommand.RunQuickstart),
         ["eval"] = ("eval --config FILE --checkpoint FILE [--output DIR] [--data-root DIR] [--set key=value ...]", EvalCommand.Run),
         ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
+        ["report"] = (ReportCommand.Usage, ReportCommand.Run),
     };
 
     public static int Run(string[] args)

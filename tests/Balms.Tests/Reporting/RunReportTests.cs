@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+using Balms.Cli;
+using Balms.Data;
+using Balms.Reporting;
+using SkiaSharp;
+
+namespace Balms.Tests.Reporting;
+
+/// <summary>Two seeds of one experiment and one BALMS run, reported once for all tests of the class.</summary>
+public sealed class ReportFixture : IDisposable
+{
+    public ReportFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("balms-report-").FullName;
+        RunDirectories =
+        [
+            FakeRuns.Write(Root, "seed0", "softmax", new(0.50, 0.70, 0.40, null, 0.45, 0.10, 1.2)),
+            FakeRuns.Write(Root, "seed1", "softmax", new(0.56, 0.74, 0.46, null, 0.49, 0.06, 1.0)),
+            FakeRuns.Write(Root, "balms", "balms", new(0.61, 0.65, 0.58, 0.35, 0.55, 0.045, 0.95), lastSamplingRow: [0.5, 0.3, 0.2]),
+        ];
+        OutputDirectory = Path.Combine(Root, "report");
+        Result = RunReport.Write(RunDirectories, OutputDirectory, "./balms report seed0 seed1 balms");
+        Markdown = File.ReadAllText(Result.MarkdownPath);
+    }
+
+    public string Root { get; }
+    public string[] RunDirectories { get; }
+    public string OutputDirectory { get; }
+    public ReportResult Result { get; }
+    public string Markdown { get; }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Fact]
+    public void TableShowsMeanAndSampleStdOverSeedsInPercent()
+    {
+        // softmax: top-1 50 and 56 -> mean 53, sample std sqrt((3^2 + 3^2) / 1) = 4.243; many 70/74 -> 72 ± 2.828;
+        // medium 40/46 -> 43 ± 4.243; macro F1 45/49 -> 47 ± 2.828; ECE 10/6 -> 8 ± 2.828; NLL 1.2/1.0 -> 1.1 ± 0.1414.
+        Assert.Contains("| softmax | 2 | 53.00 ± 4.24 | 72.00 ± 2.83 | 43.00 ± 4.24 | – | 47.00 ± 2.83 | 8.00 ± 2.83 | 1.100 ± 0.141 |", report.Markdown);
+        Assert.Contains("| balms | 1 | 61.00 | 65.00 | 58.00 | 35.00 | 55.00 | 4.50 | 0.950 |", report.Markdown);
+    }
+
+    [Fact]
+    public void MarkdownHasTitleCommandTableThenFigures()
+    {
+        string[] lines = report.Markdown.Split('\n');
+        Assert.Equal("# Balms report: softmax, balms", lines[0]);
+        Assert.Contains("Produced by `./balms report seed0 seed1 balms`.", report.Markdown);
+        int table = report.Markdown.IndexOf("| experiment | runs |", StringComparison.Ordinal);
+        int firstFigure = report.Markdown.IndexOf("![", StringComparison.Ordinal);
+        Assert.InRange(table, 0, firstFigure);
+        // Each figure is followed by one sentence saying what it shows.
+        for (int i = 0; i < lines.Length; i++)
+            if (lines[i].StartsWith("![", StringComparison.Ordinal))
+                Assert.Matches(@"^[A-Z].*\.$", lines[i + 2]);
+        // Seeds of one experiment are told apart by their directory.
+        Assert.Contains("Confusion matrix of softmax (seed1)", report.Markdown);
+    }
+
+    [Fact]
+    public void EveryReferencedFigureIsAPngOfTheExpectedSize()
+    {
+        string[] links = Regex.Matches(report.Markdown, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(
+            ["per_class_accuracy.png", "sampling_distribution_run3.png", "confusion_run1.png", "confusion_run2.png", "confusion_run3.png",
+             "training_curves_run1.png", "training_curves_run2.png", "training_curves_run3.png"],
+            links.Select(Path.GetFileName));
+        Assert.Equal(links.Length, report.Result.FigurePaths.Count);
+        foreach (string link in links)
+        {
+            string path = Path.Combine(report.OutputDirectory, link);
+            byte[] bytes = File.ReadAllBytes(path);
+            Assert.Equal(PngSignature, bytes.Take(8));
+            Assert.True(bytes.Length > 10_000, $"{link} has only {bytes.Length} bytes");
+            using var bitmap = SKBitmap.Decode(path);
+            Assert.NotNull(bitmap);
+            bool confusion = link.Contains("confusion");
+            Assert.Equal(confusion ? ConfusionMatrixPlot.Width : Figure.Width, bitmap.Width);
+            Assert.Equal(confusion ? ConfusionMatrixPlot.Height : Figure.Height, bitmap.Height);
+        }
+    }
+
+    [Fact]
+    public void FigureTextIsRendered()
+    {
+        Assert.True(Figure.HasFonts, Figure.MissingFontsAdvice);
+        Assert.Empty(report.Result.Warnings);
+        // The title is the only thing drawn in the top band of the figure: with no usable font the band stays blank.
+        using var bitmap = SKBitmap.Decode(Path.Combine(report.OutputDirectory, RunReport.FigureDirectoryName, "per_class_accuracy.png"));
+        int darkPixels = 0;
+        for (int y = 0; y < 30; y++)
+        for (int x = 0; x < bitmap.Width; x++)
+            if (bitmap.GetPixel(x, y).Red < 128) darkPixels++;
+        Assert.True(darkPixels > 100, $"only {darkPixels} dark pixels where the title should be");
+    }
+
+    [Fact]
+    public void ReaderTakesTheLastSamplerRowAndTheEvaluatedEpochs()
+    {
+        var balms = RunResultsReader.Read(report.RunDirectories[2]);
+        Assert.Equal("balms", balms.Experiment);
+        Assert.Equal([0.5, 0.3, 0.2], balms.SamplingDistribution);
+        Assert.Equal(FakeRuns.ClassCounts, balms.ClassCounts);
+        Assert.Equal([1, 2, 3], balms.Epochs.Select(e => e.Epoch));
+        Assert.Equal([null, null, 0.61], balms.Epochs.Select(e => e.EvalTop1));
+        Assert.Equal(0.62, balms.Epochs[^1].TrainAccuracy);
+        Assert.Null(RunResultsReader.Read(report.RunDirectories[0]).SamplingDistribution);
+    }
+
+    [Fact]
+    public void DirectoryWithoutMetricsIsRejectedInOneLineNamingIt()
+    {
+        string notARun = Directory.CreateDirectory(Path.Combine(report.Root, "not-a-run")).FullName;
+        var error = Assert.Throws<DataException>(() =>
+            ReportCommand.Run(Arguments.Parse([report.RunDirectories[0], notARun, "--output", Path.Combine(report.Root, "unused")]), CancellationToken.None));
+        Assert.Equal($"{notARun} is not a run directory: it holds no metrics.json", error.Message);
+
+        Assert.Equal(CliApp.UserError, CliApp.Run(["report", notARun, "--output", Path.Combine(report.Root, "unused")]));
+        Assert.False(Directory.Exists(Path.Combine(report.Root, "unused")));
+
+        string missing = Path.Combine(report.Root, "missing");
+        error = Assert.Throws<DataException>(() => RunResultsReader.Read(missing));
+        Assert.Equal($"{missing} is not a run directory: it does not exist", error.Message);
+    }
+
+    [Fact]
+    public void MissingMetricNamesTheFileAndKey()
+    {
+        string run = FakeRuns.Write(report.Root, "broken", "broken", new(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5));
+        string metrics = Path.Combine(run, "metrics.json");
+        File.WriteAllText(metrics, File.ReadAllText(metrics).Replace("\"nll\"", "\"nll_typo\""));
+        var error = Assert.Throws<DataException>(() => RunResultsReader.Read(run));
+        Assert.Equal($"{metrics} has no 'nll'; expected a number or null", error.Message);
+    }
+
+    [Fact]
+    public void SamplingDistributionPlotChecksLengthsAndWritesAPng()
+    {
+        string png = Path.Combine(report.Root, "alone", "sampler.png");
+        Assert.Throws<BalmsException>(() => SamplingDistributionPlot.Write(png, FakeRuns.ClassCounts, [0.5, 0.5], FakeRuns.ClassNames));
+        Assert.False(File.Exists(png));
+
+        SamplingDistributionPlot.Write(png, FakeRuns.ClassCounts, [0.5, 0.3, 0.2], FakeRuns.ClassNames);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal((Figure.Width, Figure.Height), (bitmap.Width, bitmap.Height));
+    }
+}
