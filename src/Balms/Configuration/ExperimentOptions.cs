@@ -15,13 +15,22 @@ public sealed record ExperimentOptions
     public OutputOptions Output { get; init; } = new();
 }
 
-public enum DatasetKind { FashionMnistLt, Cifar10Lt, Cifar100Lt }
+public enum DatasetKind { FashionMnistLt, Cifar10Lt, Cifar100Lt, ImagenetLt, PlacesLt }
 
 public sealed record DataOptions
 {
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnistLt;
     /// <summary>Folder holding the dataset files; null means the dataset's usual place.</summary>
     public string? Root { get; init; }
+    /// <summary>
+    /// ImageNet-LT / Places-LT: folder holding the &lt;Name&gt;_{train,val,test}.txt lists; null means the data root.
+    /// </summary>
+    public string? ListDir { get; init; }
+    /// <summary>
+    /// ImageNet-LT / Places-LT: decode every listed image once before training and leave out the ones that fail
+    /// (the count is shown in the dataset name) instead of stopping at the first bad file.
+    /// </summary>
+    public bool SkipBadImages { get; init; }
     /// <summary>n_max / n_min of the long-tailed training set.</summary>
     [Range(1)] public double ImbalanceFactor { get; init; } = 200;
     /// <summary>

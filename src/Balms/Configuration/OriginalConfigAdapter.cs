@@ -21,7 +21,7 @@ public static class OriginalConfigAdapter
     private static readonly Dictionary<string, string> Datasets = new()
     {
         ["CIFAR10_LT"] = "cifar10_lt", ["CIFAR100_LT"] = "cifar100_lt",
-        ["ImageNet_LT"] = "image_net_lt", ["Places_LT"] = "places_lt",
+        ["ImageNet_LT"] = "imagenet_lt", ["Places_LT"] = "places_lt",
     };
 
     /// <summary>Keys of the original files that carry no meaning here (OLTR leftovers, logging cadence, ...).</summary>

@@ -16,6 +16,8 @@ public static class DatasetCatalog
             DatasetKind.FashionMnistLt => FashionMnistLt(data),
             DatasetKind.Cifar10Lt => CifarLt(data, CifarVariant.Cifar10),
             DatasetKind.Cifar100Lt => CifarLt(data, CifarVariant.Cifar100),
+            DatasetKind.ImagenetLt => ImageListLt(data, ImageListBenchmark.ImageNetLt),
+            DatasetKind.PlacesLt => ImageListLt(data, ImageListBenchmark.PlacesLt),
             _ => throw new ConfigException($"dataset {data.Dataset} is not supported"),
         };
     }
@@ -26,6 +28,8 @@ public static class DatasetCatalog
         DatasetKind.FashionMnistLt => FashionMnist.DebianDirectory,
         DatasetKind.Cifar10Lt => Path.Combine("dataset", "CIFAR10"),
         DatasetKind.Cifar100Lt => Path.Combine("dataset", "CIFAR100"),
+        DatasetKind.ImagenetLt => Path.Combine("dataset", "ImageNet"),
+        DatasetKind.PlacesLt => Path.Combine("dataset", "Places-LT"),
         _ => ".",
     };
 
@@ -64,5 +68,28 @@ public static class DatasetCatalog
             fullTrain.ClassNames,
             // As the original: an independently drawn long-tailed subset with training augmentation.
             seed => new ImageDataset(LongTailPresets.Cifar(fullTrain, data.ImbalanceFactor, seed, data.HeadClassSize), ImageTransforms.CifarTrain()));
+    }
+
+    /// <summary>
+    /// ImageNet-LT / Places-LT as the original: the train list for training, the val list (20 images a class) for
+    /// selecting the best epoch and as the BALMS meta set, the test list for the reported numbers.
+    /// </summary>
+    private static ExperimentData ImageListLt(DataOptions data, ImageListBenchmark benchmark)
+    {
+        string root = data.Root ?? DefaultRoot(data.Dataset);
+        var splits = benchmark.Open(root, data.ListDir ?? root, data.SkipBadImages, data.Workers);
+        string name = data.SkipBadImages
+            ? $"{benchmark.DisplayName} (unreadable images skipped: train {splits.Train.Skipped.Count}, val {splits.Validation.Skipped.Count}, test {splits.Test.Skipped.Count})"
+            : benchmark.DisplayName;
+        var validation = new ImageDataset(splits.Validation.Samples, ImageTransforms.ImageNetTest());
+        return new ExperimentData(
+            name,
+            new ImageDataset(splits.Train.Samples, ImageTransforms.ImageNetTrain()),
+            new ImageDataset(splits.Test.Samples, ImageTransforms.ImageNetTest()),
+            validation,
+            splits.Train.ListIndices,
+            splits.ClassNames,
+            // The original's meta set is the val list with the test transform; there is nothing random to seed.
+            _ => validation);
     }
 }

@@ -1,0 +1,88 @@
+using Balms.Configuration;
+
+namespace Balms.Tests.Configuration;
+
+/// <summary>Regression tests of the experiment files under configs/: they load, and carry the original's values.</summary>
+public class ShippedConfigsTests
+{
+    private static readonly string ConfigsFolder = Path.Combine(RepositoryRoot(), "configs");
+
+    public static TheoryData<string> ShippedConfigs()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.GetFiles(ConfigsFolder, "*.yaml", SearchOption.AllDirectories).Order())
+            data.Add(Path.GetRelativePath(ConfigsFolder, file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedConfigs))]
+    public void EveryShippedConfigLoads(string relativePath)
+    {
+        var options = ConfigLoader.Load(Path.Combine(ConfigsFolder, relativePath));
+
+        Assert.False(string.IsNullOrWhiteSpace(options.Name));
+    }
+
+    /// <summary>Table 2.2 of the reference (the original configs); "-" = no Meta Sampler.</summary>
+    [Theory]
+    [InlineData("ImageNet_LT/feat_uniform_resnet10.yaml", "resnet10", TrainingStage.EndToEnd, "softmax", 0.2, 90, 512, "-")]
+    [InlineData("ImageNet_LT/balanced_softmax_resnet10.yaml", "resnet10", TrainingStage.EndToEnd, "balanced_softmax", 0.2, 90, 512, "-")]
+    [InlineData("ImageNet_LT/decouple_balanced_softmax_resnet10.yaml", "resnet10", TrainingStage.Decoupled, "balanced_softmax", 0.4, 10, 512, "-")]
+    [InlineData("ImageNet_LT/balms_resnet10.yaml", "resnet10", TrainingStage.Decoupled, "balanced_softmax", 0.5, 20, 512, "1024 0.1 0.001")]
+    [InlineData("ImageNet_LT/softmax_resnet10.yaml", "resnet10", TrainingStage.Decoupled, "softmax", 0.2, 10, 512, "-")]
+    [InlineData("Places_LT/decouple_balanced_softmax.yaml", "resnet152", TrainingStage.Decoupled, "balanced_softmax", 0.02, 10, 256, "-")]
+    [InlineData("Places_LT/balms.yaml", "resnet152", TrainingStage.Decoupled, "balanced_softmax", 0.02, 10, 256, "512 0.3 0.001")]
+    public void ImageListConfigsCarryTheOriginalHyperparameters(
+        string relativePath, string backbone, TrainingStage stage, string loss, double lr, int epochs, int batchSize, string metaSampler)
+    {
+        var options = ConfigLoader.Load(Path.Combine(ConfigsFolder, relativePath));
+        var training = options.Training;
+
+        Assert.Equal(relativePath.StartsWith("ImageNet") ? DatasetKind.ImagenetLt : DatasetKind.PlacesLt, options.Data.Dataset);
+        Assert.Equal(backbone, options.Model.Backbone);
+        Assert.Equal(stage, training.Stage);
+        Assert.Equal(loss, ConfigBinder.VariantName(training.Loss));
+        Assert.Equal(lr, training.Optimizer.Lr);
+        Assert.Equal((0.9, 5e-4), (training.Optimizer.Momentum, training.Optimizer.WeightDecay));
+        Assert.Equal(epochs, training.NumEpochs);
+        Assert.Equal(batchSize, training.BatchSize);
+        Assert.Equal(0.0, Assert.IsType<CosineScheduleOptions>(training.Schedule).EndLr);
+        if (metaSampler == "-")
+            Assert.IsType<InstanceSamplerOptions>(training.Sampler);
+        else
+        {
+            var meta = Assert.IsType<MetaSamplerOptions>(training.Sampler);
+            Assert.Equal(metaSampler, FormattableString.Invariant($"{meta.MetaBatchSize} {meta.InitPow} {meta.Lr}"));
+        }
+        if (stage == TrainingStage.Decoupled)
+            Assert.Equal(
+                relativePath.StartsWith("ImageNet") ? "runs/ImageNet_LT/models/resnet10_uniform_e90" : "runs/Places_LT/models/resnet152_uniform/final_model_checkpoint.pth",
+                training.ModelDir);
+    }
+
+    [Theory]
+    [InlineData("ImageNet_LT", DatasetKind.ImagenetLt)]
+    [InlineData("Places_LT", DatasetKind.PlacesLt)]
+    public void OriginalConfigsNameTheImageListDatasets(string originalName, DatasetKind expected)
+    {
+        string original = $$"""
+            coslr: true
+            criterions:
+              PerformanceLoss: {def_file: ./loss/SoftmaxLoss.py, weight: 1.0}
+            networks:
+              classifier: {def_file: ./models/DotProductClassifier.py, optim_params: {lr: 0.2} }
+              feat_model: {def_file: ./models/ResNet10Feature.py, fix: false, optim_params: {lr: 0.2} }
+            training_opt: {dataset: {{originalName}}, batch_size: 512, num_epochs: 90, sampler: null}
+            """;
+
+        Assert.Equal(expected, ConfigLoader.Parse(original, "original.yaml").Data.Dataset);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Balms.sln"))) return directory.FullName;
+        throw new InvalidOperationException($"no Balms.sln above {AppContext.BaseDirectory}");
+    }
+}
