@@ -1,4 +1,5 @@
 using Balms.Evaluation;
+using Balms.Reporting;
 using Spectre.Console;
 
 namespace Balms.Cli;
@@ -21,6 +22,11 @@ public static class ResultsTable
                 Percent(m.MacroF1), Percent(m.Ece), Markup.Escape(row.Best ?? "-"));
         }
         foreach (int column in new[] { 1, 2, 3, 4, 5, 6 }) table.Columns[column].RightAligned();
+        Write(table);
+    }
+
+    private static void Write(Table table)
+    {
         if (CliApp.Interactive) AnsiConsole.Write(table);
         else
         {
@@ -30,6 +36,24 @@ public static class ResultsTable
             table.Border(TableBorder.Ascii);
             console.Write(table);
         }
+    }
+
+    /// <summary>Mean ± sample standard deviation per experiment over its seeds.</summary>
+    public static void PrintSeedSummary(IReadOnlyList<Row> rows)
+    {
+        var table = new Table().Title("Mean ± std over seeds (test split, %, final epoch)").AddColumns("run", "seeds", "top-1", "many", "medium", "few", "macro F1", "ECE");
+        foreach (var group in rows.GroupBy(r => r.Name))
+        {
+            string Cell(Func<ClassificationMetrics, double?> metric)
+            {
+                var summary = MeanStd.Of(group.Select(r => metric(r.Metrics)));
+                if (summary is not { } value) return "-";
+                return value.Std is { } std ? $"{100 * value.Mean:F2} ± {100 * std:F2}" : $"{100 * value.Mean:F2}";
+            }
+            table.AddRow(Markup.Escape(group.Key), group.Count().ToString(), Cell(m => m.Top1), Cell(m => m.Many), Cell(m => m.Medium),
+                Cell(m => m.Few), Cell(m => m.MacroF1), Cell(m => m.Ece));
+        }
+        Write(table);
     }
 
     public static string BestNote(ClassificationMetrics? best, int? epoch, string split) =>

@@ -7,7 +7,7 @@ namespace Balms.Cli;
 
 public static class TrainCommand
 {
-    private const string Usage = "train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]]";
+    private const string Usage = "train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]";
 
     /// <summary>The README's main job: stage 1, then the decoupled Balanced Softmax and BALMS stages from it.</summary>
     public static readonly string[] QuickstartConfigs =
@@ -19,7 +19,7 @@ public static class TrainCommand
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--config", "--output", "--data-root", "--set", "--device");
+        arguments.Allow("--config", "--output", "--data-root", "--set", "--device", "--seeds", "--resume");
         var configs = arguments.All("--config").ToList();
         if (configs.Count == 0) throw new BalmsException($"missing --config; usage: ./balms {Usage}");
         if (configs.Count > 1 && arguments.Has("--output"))
@@ -38,30 +38,48 @@ public static class TrainCommand
     private static int TrainAll(Arguments arguments, List<string> configs, CancellationToken cancellation)
     {
         // Validate every file before the first long run starts.
-        var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).ToList();
+        var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).SelectMany(o => PerSeed(o, arguments.One("--seeds"))).ToList();
+        bool resume = arguments.Has("--resume");
         var rows = new List<ResultsTable.Row>();
         foreach (var options in experiments)
         {
-            var result = TrainOne(options, cancellation);
+            var result = TrainOne(options, resume, cancellation);
             if (result.Interrupted)
             {
-                Console.Error.WriteLine($"interrupted: run directory {result.RunDirectory} (checkpoints/latest.safetensors holds the last completed epoch)");
+                Console.Error.WriteLine($"interrupted: continue with the same command and --resume (run directory {result.RunDirectory})");
                 return CliApp.Interrupted;
             }
-            var row = new ResultsTable.Row(options.Name, result.Final, ResultsTable.BestNote(result.Best, result.BestEpoch, result.SelectionSplit));
+            var row = new ResultsTable.Row(options.Name, result.Final!, ResultsTable.BestNote(result.Best, result.BestEpoch, result.SelectionSplit));
             ResultsTable.Print($"{options.Name}: test accuracy (%), final epoch; run directory {result.RunDirectory}", [row]);
             rows.Add(row);
         }
-        if (experiments.Count > 1) ResultsTable.Print("Comparison on the test split (%, final epoch of each run)", rows);
+        if (arguments.Has("--seeds")) ResultsTable.PrintSeedSummary(rows);
+        else if (experiments.Count > 1) ResultsTable.Print("Comparison on the test split (%, final epoch of each run)", rows);
         return 0;
     }
 
-    private static RunResult TrainOne(ExperimentOptions options, CancellationToken cancellation)
+    private static RunResult TrainOne(ExperimentOptions options, bool resume, CancellationToken cancellation)
     {
         var device = Devices.Resolve(options.Device);
         var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
-            observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation));
+            observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation, resume));
+    }
+
+    /// <summary>--seeds 0,1,2: one run per training seed, each in output.dir/seed_N (the data seed stays as configured).</summary>
+    private static IEnumerable<ExperimentOptions> PerSeed(ExperimentOptions options, string? seeds)
+    {
+        if (seeds is null) return [options];
+        var parsed = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(text => int.TryParse(text, out int seed) ? seed : throw new BalmsException($"--seeds: '{text}' is not an integer; expected e.g. --seeds 0,1,2"))
+            .ToList();
+        if (parsed.Count == 0 || parsed.Distinct().Count() != parsed.Count)
+            throw new BalmsException("--seeds needs distinct integers, e.g. --seeds 0,1,2");
+        return parsed.Select(seed => options with
+        {
+            Seed = seed,
+            Output = new OutputOptions { Dir = Path.Combine(options.Output.Dir, $"seed_{seed}") },
+        });
     }
 
     private static string? FindRepositoryRoot(string start)

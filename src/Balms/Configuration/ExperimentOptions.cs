@@ -73,6 +73,8 @@ public sealed record TrainingOptions
     public bool FreezeBatchNorm { get; init; }
     /// <summary>Evaluate on the selection split every this many epochs (and always after the last one).</summary>
     [Range(1)] public int EvalEvery { get; init; } = 1;
+    /// <summary>Also write checkpoints/latest.safetensors every this many steps within an epoch (null: at epoch ends only).</summary>
+    [Range(1)] public int? CheckpointEverySteps { get; init; }
     /// <summary>Optional cap on steps per epoch, for quick runs; null keeps floor(N / batch).</summary>
     [Range(1)] public int? MaxStepsPerEpoch { get; init; }
 }

@@ -35,6 +35,13 @@ public sealed class RunDirectory
         }
     }
 
+    /// <summary>An existing run directory (for --resume); it must hold the run's files already.</summary>
+    public static RunDirectory Existing(string path)
+    {
+        if (!Directory.Exists(path)) throw new BalmsException($"cannot resume: run directory {path} does not exist");
+        return new RunDirectory(path);
+    }
+
     public string Path { get; }
     public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
     public string LatestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, "latest.safetensors");
@@ -72,6 +79,20 @@ public sealed class RunDirectory
         Append("epochs.csv", string.Join(",", epoch.ToString(CultureInfo.InvariantCulture), F(lr), F(loss), F(accuracy),
             split ?? "", F(metrics?.Top1), F(metrics?.Many), F(metrics?.Medium), F(metrics?.Few), F(metrics?.MacroF1),
             F(imagesPerSecond)) + "\n");
+    }
+
+    /// <summary>Drops epochs.csv rows after <paramref name="epoch"/> (rows of an epoch a resume will run again).</summary>
+    public void KeepEpochsUpTo(int epoch) => KeepRowsUpTo("epochs.csv", epoch);
+
+    /// <summary>Keeps the header and the rows whose first column (an epoch number) is at most <paramref name="epoch"/>.</summary>
+    public void KeepRowsUpTo(string name, int epoch)
+    {
+        string path = PathOf(name);
+        if (!System.IO.File.Exists(path)) return;
+        var lines = System.IO.File.ReadAllLines(path);
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(line =>
+            int.TryParse(line.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int rowEpoch) && rowEpoch <= epoch));
+        WriteText(name, string.Join("\n", kept) + "\n");
     }
 
     private void Append(string name, string text)

@@ -20,7 +20,11 @@ internal sealed class MetaSamplerUpdate : IDisposable
 {
     private const string DistributionFile = "sampling_distribution.csv";
     private readonly MetaSampler _sampler;
-    private readonly IEnumerator<Batch> _metaBatches;
+    private readonly BatchLoader _metaLoader;
+    private readonly ImageDataset _metaSet;
+    private readonly int _metaBatchSize;
+    private readonly int _seed;
+    private IEnumerator<Batch>? _metaBatches;
     private readonly double _momentum;
     private readonly double _weightDecay;
     private readonly long[] _classCounts;
@@ -40,23 +44,42 @@ internal sealed class MetaSamplerUpdate : IDisposable
         int missing = Array.IndexOf(metaCounts, 0L);
         if (missing >= 0)
             throw new BalmsException($"the BALMS meta set has no image of class {missing} ({data.ClassNames[missing]}); every class needs at least one");
-        var stream = new ClassAwareStream(metaSet.Labels, data.ClassCount, samplesPerClass: 1, Seeds.Random(experiment.Seed, MetaSubsetStream));
-        int metaBatchSize = options.MetaBatchSize ?? training.BatchSize;
-        var loader = new BatchLoader(metaSet, experiment.Data.Workers, experiment.Data.Prefetch, Seeds.Derive(experiment.Seed, MetaSubsetStream), device);
-        // The meta batches do not depend on the sampler's weights, so they are prepared ahead like ordinary batches.
-        _metaBatches = loader.Stream(Forever(() => stream.NextBatch(metaBatchSize)), epoch: 0).GetEnumerator();
+        _metaSet = metaSet;
+        _metaBatchSize = options.MetaBatchSize ?? training.BatchSize;
+        _seed = Seeds.Derive(experiment.Seed, MetaSubsetStream);
+        _metaLoader = new BatchLoader(metaSet, experiment.Data.Workers, experiment.Data.Prefetch, _seed, device);
     }
 
     // Distinct streams of randomness derived from the run's seeds.
     private const long MetaNoiseStream = 0x6D657461;
     private const long MetaSubsetStream = 0x6D736574;
 
-    /// <summary>The epoch's training batches, each drawn with the current weights and loaded on demand.</summary>
-    public IEnumerable<Batch> Batches(BatchLoader trainLoader, int epoch, int steps)
+    /// <summary>
+    /// The epoch's training batches from <paramref name="firstStep"/> to <paramref name="steps"/>, each drawn with the
+    /// current weights and loaded on demand. The epoch's meta batches (one class-balanced stream per epoch, which does
+    /// not depend on the weights) are prepared ahead on the loader's threads.
+    /// </summary>
+    public IEnumerable<Batch> Batches(BatchLoader trainLoader, int epoch, int firstStep, int steps)
     {
-        int step = 0;
-        foreach (var indices in _sampler.EpochBatches(epoch).Take(steps))
+        _metaBatches?.Dispose();
+        _metaBatches = _metaLoader.Stream(MetaIndexBatches(epoch, firstStep, steps), epoch, firstStep).GetEnumerator();
+        int step = firstStep;
+        foreach (var indices in _sampler.EpochBatches(epoch, firstStep).Take(steps - firstStep))
             yield return trainLoader.Load(indices, epoch, step++);
+    }
+
+    /// <summary>
+    /// The epoch's meta batches from <paramref name="firstStep"/> on. The skipped ones are still drawn: the stream's
+    /// randomness must advance exactly as in an uninterrupted epoch.
+    /// </summary>
+    private IEnumerable<int[]> MetaIndexBatches(int epoch, int firstStep, int steps)
+    {
+        var stream = new ClassAwareStream(_metaSet.Labels, _metaSet.ClassCount, samplesPerClass: 1, Seeds.Random(_seed, epoch));
+        for (int step = 0; step < steps; step++)
+        {
+            int[] batch = stream.NextBatch(_metaBatchSize);
+            if (step >= firstStep) yield return batch;
+        }
     }
 
     /// <summary>
@@ -67,7 +90,8 @@ internal sealed class MetaSamplerUpdate : IDisposable
     public Tensor Update(LongTailModel model, SgdMomentum optimizer, Batch batch, double learningRate, out double metaLoss)
     {
         Tensor features, metaFeatures;
-        _metaBatches.MoveNext();
+        if (_metaBatches is null || !_metaBatches.MoveNext())
+            throw new InvalidOperationException("meta batches are drawn alongside Batches(): one per training batch");
         using var metaBatch = _metaBatches.Current;
         using (torch.no_grad())
         {
@@ -96,6 +120,19 @@ internal sealed class MetaSamplerUpdate : IDisposable
 
     public double[] ClassProbabilities() => _sampler.Weights.ClassProbabilities();
 
+    /// <summary>On resume: drops sampling_distribution.csv rows of epochs that will run again.</summary>
+    public void KeepDistributionUpTo(int epoch, RunDirectory run) => run.KeepRowsUpTo(DistributionFile, epoch);
+
+    /// <summary>Restores the weights and Adam state saved by <see cref="State"/>.</summary>
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        double[] Read(string key) => tensors.TryGetValue(key, out var t)
+            ? t.to(ScalarType.Float64).data<double>().ToArray()
+            : throw new BalmsException($"{source} holds no Meta Sampler state ('{key}'); it was not written by a BALMS run");
+        long step = tensors.TryGetValue("sampler.adam_step", out var s) ? s.data<long>()[0] : throw new BalmsException($"{source} holds no Meta Sampler state");
+        _sampler.Weights.LoadState(new MetaSamplerState(Read("sampler.logits"), Read("sampler.adam_first_moment"), Read("sampler.adam_second_moment"), step), source);
+    }
+
     /// <summary>The sampler's state for checkpoints: weights and Adam moments.</summary>
     public Dictionary<string, Tensor> State()
     {
@@ -109,14 +146,9 @@ internal sealed class MetaSamplerUpdate : IDisposable
         };
     }
 
-    private static IEnumerable<int[]> Forever(Func<int[]> next)
-    {
-        while (true) yield return next();
-    }
-
     public void Dispose()
     {
-        _metaBatches.Dispose();
+        _metaBatches?.Dispose();
         _sampler.Dispose();
     }
 }

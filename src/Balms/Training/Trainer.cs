@@ -13,8 +13,8 @@ using static TorchSharp.torch;
 
 namespace Balms.Training;
 
-/// <summary>What a finished (or interrupted) stage leaves behind.</summary>
-public sealed record RunResult(ClassificationMetrics Final, ClassificationMetrics? Best, int? BestEpoch,
+/// <summary>What a finished (or interrupted) stage leaves behind; an interrupted stage has no final metrics.</summary>
+public sealed record RunResult(ClassificationMetrics? Final, ClassificationMetrics? Best, int? BestEpoch,
     string SelectionSplit, string RunDirectory, bool Interrupted);
 
 /// <summary>
@@ -46,7 +46,19 @@ public sealed class Trainer
 
     private TrainingOptions Training => _options.Training;
 
-    public RunResult Run(CancellationToken cancellation)
+    /// <summary>Where a stage stands: written into every checkpoint so that a resumed run continues exactly.</summary>
+    private sealed class Position
+    {
+        public int CompletedEpochs;
+        public int StepInEpoch;
+        public long GlobalStep;
+        public EpochTotals Totals = new();
+        public int? BestEpoch;
+        public double? BestTop1;
+    }
+
+    /// <param name="resume">Continue from checkpoints/latest.safetensors of the run directory.</param>
+    public RunResult Run(CancellationToken cancellation, bool resume = false)
     {
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
@@ -70,8 +82,13 @@ public sealed class Trainer
             ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
             : null;
 
-        _runDirectory = new RunDirectory(_runPath);
-        WriteRunHeader(classCounts, length);
+        var position = resume ? Resume(model, optimizer, metaUpdate, length) : new Position();
+        if (!resume)
+        {
+            _runDirectory = new RunDirectory(_runPath);
+            WriteRunHeader(classCounts);
+            Output.StartEpochsCsv();
+        }
         long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         long total = model.parameters().Sum(p => p.numel());
         _observer.StageStarted(new StageInfo(_options.Name, length.Epochs, length.StepsPerEpoch, trainable, total,
@@ -83,109 +100,172 @@ public sealed class Trainer
         var trainLoader = new BatchLoader(_data.Train, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
         var selectionLoader = new BatchLoader(_data.SelectionSet, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
         var tensorboard = torch.utils.tensorboard.SummaryWriter(Output.TensorBoardDirectory, createRunName: false);
-        Output.StartEpochsCsv();
+        var checkpointState = () => metaUpdate?.State();
 
         ClassificationMetrics? latest = null, best = null;
-        int? bestEpoch = null;
-        long globalStep = 0;
-        bool interrupted = false;
-        for (int epoch = 1; epoch <= length.Epochs && !interrupted; epoch++)
+        for (int epoch = position.CompletedEpochs + 1; epoch <= length.Epochs; epoch++)
         {
             double lr = schedule.LearningRate(epoch, Training.Optimizer.Lr);
             SetTrainMode(model, decoupled);
             loss.OnEpochStart(epoch);
             var watch = Stopwatch.StartNew();
-            double lossSum = 0, metaLossSum = 0;
-            long correct = 0, seen = 0;
-            int step = 0;
+            int firstStep = position.StepInEpoch;
+            long seenBefore = position.Totals.Seen;
             var batches = metaUpdate is null
-                ? trainLoader.Stream(sampler.EpochBatches(epoch).Take(length.StepsPerEpoch), epoch, cancellation: cancellation)
-                : metaUpdate.Batches(trainLoader, epoch, length.StepsPerEpoch);
+                ? trainLoader.Stream(sampler.EpochBatches(epoch).Skip(firstStep).Take(length.StepsPerEpoch - firstStep), epoch, firstStep, cancellation)
+                : metaUpdate.Batches(trainLoader, epoch, firstStep, length.StepsPerEpoch);
             foreach (var batch in batches)
             {
-                using var owned = batch;
-                using (var scope = torch.NewDisposeScope())
+                using (batch)
+                using (torch.NewDisposeScope())
                 {
-                    double groupLr(SgdMomentum.Group g) => schedule.LearningRate(epoch, g.BaseLr);
-                    Tensor logits;
-                    if (metaUpdate is not null)
-                    {
-                        logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, out double metaLoss));
-                        metaLossSum += metaLoss;
-                    }
-                    else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
-                    var batchLoss = loss.Forward(logits, batch.Labels);
-                    optimizer.ZeroGrad();
-                    batchLoss.backward();
-                    optimizer.Step(groupLr);
-                    double lossValue = batchLoss.item<float>();
-                    if (!double.IsFinite(lossValue))
-                        throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {step + 1}; the last good checkpoint is {Output.LatestCheckpoint}");
-                    lossSum += lossValue * batch.Size;
-                    correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
-                    seen += batch.Size;
-                    step++;
-                    globalStep++;
-                    _observer.StepCompleted(new StepProgress(epoch, step, length.StepsPerEpoch, globalStep, length.TotalSteps, lossValue, lr));
+                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, batch, decoupled, lr, epoch, schedule, position);
+                    position.StepInEpoch++;
+                    position.GlobalStep++;
+                    _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));
                 }
+                bool stepsDue = Training.CheckpointEverySteps is { } every && position.StepInEpoch % every == 0 && position.StepInEpoch < length.StepsPerEpoch;
+                if (cancellation.IsCancellationRequested || stepsDue)
+                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
                 if (cancellation.IsCancellationRequested)
                 {
-                    interrupted = true;
-                    break;
+                    Log($"interrupted at epoch {epoch}, step {position.StepInEpoch}: the latest checkpoint is {Output.LatestCheckpoint}; continue with --resume");
+                    return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
                 }
             }
-            double imagesPerSecond = seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
-            double trainLoss = lossSum / Math.Max(seen, 1), trainAccuracy = (double)correct / Math.Max(seen, 1);
+
+            var totals = position.Totals;
+            double imagesPerSecond = (totals.Seen - seenBefore) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+            double trainLoss = totals.LossSum / Math.Max(totals.Seen, 1), trainAccuracy = (double)totals.Correct / Math.Max(totals.Seen, 1);
             tensorboard.add_scalar("train/loss", (float)trainLoss, epoch);
             tensorboard.add_scalar("train/accuracy", (float)trainAccuracy, epoch);
             tensorboard.add_scalar("train/lr", (float)lr, epoch);
             if (metaUpdate is not null)
             {
                 metaUpdate.LogDistribution(epoch, Output, tensorboard);
-                tensorboard.add_scalar("sampler/meta_loss", (float)(metaLossSum / Math.Max(step, 1)), epoch);
+                tensorboard.add_scalar("sampler/meta_loss", (float)(totals.MetaLossSum / Math.Max(position.StepInEpoch, 1)), epoch);
             }
 
-            bool evaluate = !interrupted && (epoch % Training.EvalEvery == 0 || epoch == length.Epochs);
+            bool evaluate = epoch % Training.EvalEvery == 0 || epoch == length.Epochs;
             bool isBest = false;
             if (evaluate)
             {
                 latest = Evaluator.Evaluate(model, selectionLoader, EvalBatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
                 tensorboard.add_scalar($"{_data.SelectionSplit}/top1", (float)latest.Top1, epoch);
-                isBest = best is null || latest.Top1 > best.Top1;
+                isBest = position.BestTop1 is null || latest.Top1 > position.BestTop1;
                 if (isBest)
                 {
                     best = latest;
-                    bestEpoch = epoch;
+                    position.BestEpoch = epoch;
+                    position.BestTop1 = latest.Top1;
                 }
             }
-            var info = CheckpointInfoFor(classCounts, interrupted ? epoch - 1 : epoch, globalStep, bestEpoch, best);
-            Checkpoint.Save(Output.LatestCheckpoint, info, model, optimizer, metaUpdate?.State());
-            if (isBest) Checkpoint.Save(Output.BestCheckpoint, info, model, optimizer, metaUpdate?.State());
+            // The CSV row goes first: a crash between the two leaves a row that a resume rewrites, never a hole.
             Output.AppendEpoch(epoch, lr, trainLoss, trainAccuracy, evaluate ? _data.SelectionSplit : null, evaluate ? latest : null, imagesPerSecond);
+            position.CompletedEpochs = epoch;
+            position.StepInEpoch = 0;
+            position.Totals = new EpochTotals();
+            var info = CheckpointInfoFor(classCounts, position);
+            Checkpoint.Save(Output.LatestCheckpoint, info, model, optimizer, checkpointState());
+            if (isBest) Checkpoint.Save(Output.BestCheckpoint, info, model, optimizer, checkpointState());
             Log($"epoch {epoch}/{length.Epochs} lr {lr:G4} loss {trainLoss:F4} train acc {trainAccuracy:P2}" +
                 (evaluate ? $" | {_data.SelectionSplit} top1 {latest!.Top1:P2}{(isBest ? " (best)" : "")}" : "") + $" | {imagesPerSecond:F0} img/s");
             _observer.EpochCompleted(new EpochSummary(epoch, length.Epochs, trainLoss, trainAccuracy, lr,
                 evaluate ? latest : null, evaluate ? _data.SelectionSplit : null, isBest, imagesPerSecond));
         }
 
-        if (interrupted)
+        // A run killed after its last epoch but before metrics.json was written resumes straight to here.
+        latest ??= Evaluator.Evaluate(model, selectionLoader, EvalBatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
+        if (metaUpdate is not null)
+            SamplingDistributionPlot.Write(Output.PathOf("sampling_distribution.png"), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
+        return Finish(model, classCounts, latest!, best, position.BestEpoch!.Value, cancellation);
+    }
+
+    /// <summary>One optimisation step (with the BALMS meta update first when the Meta Sampler is used); returns the loss.</summary>
+    private double TrainStep(LongTailModel model, LongTailLoss loss, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate,
+        Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
+    {
+        Tensor logits;
+        if (metaUpdate is not null)
         {
-            Log($"interrupted: the latest checkpoint is {Output.LatestCheckpoint}");
-            return new RunResult(latest ?? best!, best, bestEpoch, _data.SelectionSplit, Output.Path, true);
+            logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, out double metaLoss));
+            position.Totals.MetaLossSum += metaLoss;
         }
-        return Finish(model, classCounts, latest!, best!, bestEpoch!.Value, cancellation);
+        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
+        var batchLoss = loss.Forward(logits, batch.Labels);
+        optimizer.ZeroGrad();
+        batchLoss.backward();
+        double lossValue = batchLoss.item<float>();
+        if (!double.IsFinite(lossValue))
+            throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {position.StepInEpoch + 1}; stopped before updating the model, the last good checkpoint is {Output.LatestCheckpoint}");
+        optimizer.Step(group => schedule.LearningRate(epoch, group.BaseLr));
+        position.Totals.LossSum += lossValue * batch.Size;
+        position.Totals.Correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+        position.Totals.Seen += batch.Size;
+        return lossValue;
+    }
+
+    /// <summary>Restores model, optimiser, sampler and position from the run's latest checkpoint.</summary>
+    private Position Resume(LongTailModel model, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate, TrainingLength length)
+    {
+        var run = RunDirectory.Existing(_runPath);
+        string resolved = ConfigWriter.ToYaml(_options);
+        string? previous = File.Exists(run.PathOf("config.yaml")) ? File.ReadAllText(run.PathOf("config.yaml")) : null;
+        if (previous != resolved)
+        {
+            string difference = previous is null ? "it has no config.yaml" : FirstDifference(previous, resolved);
+            throw new BalmsException($"cannot resume {run.Path} with a different config ({difference}); resume with the run's own config.yaml");
+        }
+        if (!File.Exists(run.LatestCheckpoint))
+            throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run never finished a step)");
+        using var checkpoint = Checkpoint.Load(run.LatestCheckpoint);
+        checkpoint.LoadInto(model, run.LatestCheckpoint);
+        optimizer.LoadMomentum(checkpoint.MomentumBuffers());
+        metaUpdate?.LoadState(checkpoint.Tensors, run.LatestCheckpoint);
+        var info = checkpoint.Info;
+        if (info.Epoch >= length.Epochs && File.Exists(run.MetricsFile))
+            throw new BalmsException($"{run.Path} has already finished all {length.Epochs} epochs (see its metrics.json)");
+        _runDirectory = run;
+        Output.KeepEpochsUpTo(info.Epoch);
+        metaUpdate?.KeepDistributionUpTo(info.Epoch, Output);
+        Log($"resuming {run.Path} at epoch {info.Epoch + 1}, step {info.StepInEpoch} (global step {info.GlobalStep})");
+        return new Position
+        {
+            CompletedEpochs = info.Epoch,
+            StepInEpoch = info.StepInEpoch,
+            GlobalStep = info.GlobalStep,
+            Totals = info.EpochTotals ?? new EpochTotals(),
+            BestEpoch = info.BestEpoch,
+            BestTop1 = info.BestTop1,
+        };
+    }
+
+    private static string FirstDifference(string before, string now)
+    {
+        var a = before.Split('\n');
+        var b = now.Split('\n');
+        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            string left = i < a.Length ? a[i].Trim() : "", right = i < b.Length ? b[i].Trim() : "";
+            if (left != right) return $"line {i + 1}: run has '{left}', now '{right}'";
+        }
+        return "no difference";
     }
 
     private const int EvalBatchSize = 256;
 
+    /// <param name="bestSelection">The best epoch's metrics on the selection split, or null when that epoch ran
+    /// before a resume (its checkpoint is evaluated again).</param>
     private RunResult Finish(LongTailModel model, long[] classCounts, ClassificationMetrics lastSelection,
-        ClassificationMetrics bestSelection, int bestEpoch, CancellationToken cancellation)
+        ClassificationMetrics? bestSelection, int bestEpoch, CancellationToken cancellation)
     {
-        ClassificationMetrics final = lastSelection, bestOnTest = bestSelection;
-        if (_data.Validation is not null)
+        var testLoader = new BatchLoader(_data.Test, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
+        bool selectedOnTest = _data.Validation is null;
+        var final = selectedOnTest ? lastSelection : Evaluator.Evaluate(model, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
+        ClassificationMetrics bestOnTest;
+        if (selectedOnTest && bestSelection is not null) bestOnTest = bestSelection;
+        else
         {
-            var testLoader = new BatchLoader(_data.Test, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
-            final = Evaluator.Evaluate(model, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
             using var bestModel = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
             using (var checkpoint = Checkpoint.Load(Output.BestCheckpoint)) checkpoint.LoadInto(bestModel, Output.BestCheckpoint);
             bestModel.to(_device);
@@ -283,7 +363,7 @@ public sealed class Trainer
         return new SgdMomentum(groups, optimizer.Momentum, optimizer.WeightDecay);
     }
 
-    private CheckpointInfo CheckpointInfoFor(long[] classCounts, int epoch, long globalStep, int? bestEpoch, ClassificationMetrics? best) => new()
+    private CheckpointInfo CheckpointInfoFor(long[] classCounts, Position position) => new()
     {
         Backbone = _options.Model.Backbone,
         InputChannels = _data.InputChannels,
@@ -292,14 +372,16 @@ public sealed class Trainer
         ClassCounts = classCounts,
         Dataset = _data.DatasetName,
         Experiment = _options.Name,
-        Epoch = epoch,
-        GlobalStep = globalStep,
-        BestEpoch = bestEpoch,
-        BestTop1 = best?.Top1,
+        Epoch = position.CompletedEpochs,
+        StepInEpoch = position.StepInEpoch,
+        GlobalStep = position.GlobalStep,
+        EpochTotals = position.StepInEpoch > 0 ? position.Totals : null,
+        BestEpoch = position.BestEpoch,
+        BestTop1 = position.BestTop1,
         SelectionSplit = _data.SelectionSplit,
     };
 
-    private void WriteRunHeader(long[] classCounts, TrainingLength length)
+    private void WriteRunHeader(long[] classCounts)
     {
         Output.WriteText("config.yaml", ConfigWriter.ToYaml(_options));
         Output.WriteJson("train_indices.json", new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });

@@ -56,13 +56,19 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
 
     /// <summary>
     /// Lazily draws the epoch's batches: each is drawn with the current w when the enumerator advances to it, and
-    /// becomes the <see cref="PendingDraw"/>. The noise is reproducible from the seed and the epoch.
+    /// becomes the <see cref="PendingDraw"/>. The noise is reproducible from the seed, the epoch and the step.
     /// </summary>
-    public IEnumerable<int[]> EpochBatches(int epoch)
+    public IEnumerable<int[]> EpochBatches(int epoch) => EpochBatches(epoch, firstStep: 0);
+
+    /// <summary>
+    /// The epoch's batches from <paramref name="firstStep"/> on. Every step has its own noise stream, so a run resumed
+    /// mid-epoch draws exactly the batches the uninterrupted run would have drawn with the same weights.
+    /// </summary>
+    public IEnumerable<int[]> EpochBatches(int epoch, int firstStep)
     {
-        using var noise = new TorchUniformNoise(EpochSeed(epoch));
-        for (int step = 0; step < BatchesPerEpoch; step++)
+        for (int step = firstStep; step < BatchesPerEpoch; step++)
         {
+            using var noise = new TorchUniformNoise(StepSeed(epoch, step));
             PendingDraw = drawer.Draw(CurrentLogSamplingWeights(), options.BatchSize, noise);
             yield return PendingDraw.Indices.ToArray();
         }
@@ -96,12 +102,6 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
         return logWeights.data<double>().ToArray();
     }
 
-    /// <summary>SplitMix64 of (seed, epoch): distinct, well-mixed generator seeds per epoch.</summary>
-    private ulong EpochSeed(int epoch)
-    {
-        ulong z = options.Seed + 0x9E3779B97F4A7C15UL * (ulong)(epoch + 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>Distinct, well-mixed generator seeds per (seed, epoch, step).</summary>
+    private ulong StepSeed(int epoch, int step) => (ulong)Seeds.Derive((int)(options.Seed & 0x7FFFFFFF), epoch, step);
 }

@@ -19,6 +19,10 @@ public sealed record CheckpointInfo
     public required string Experiment { get; init; }
     /// <summary>Epochs completed when the checkpoint was written.</summary>
     public required int Epoch { get; init; }
+    /// <summary>Steps already taken in the next epoch (a checkpoint written mid-epoch, e.g. on Ctrl-C), else 0.</summary>
+    public int StepInEpoch { get; init; }
+    /// <summary>The running sums of that partial epoch, so its statistics come out as if never interrupted.</summary>
+    public EpochTotals? EpochTotals { get; init; }
     public required long GlobalStep { get; init; }
     public int? BestEpoch { get; init; }
     public double? BestTop1 { get; init; }

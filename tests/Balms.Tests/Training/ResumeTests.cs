@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Balms.Configuration;
+using Balms.Data;
+using Balms.Tests.Cli;
+using Balms.Tests.Fixtures;
+using Balms.Training;
+using Balms.Training.Checkpoints;
+using TorchSharp;
+
+namespace Balms.Tests.Training;
+
+/// <summary>
+/// A run interrupted at any step and resumed ends with exactly the weights and metrics of an uninterrupted run
+/// (bit-identical on the CPU), and two runs with the same seed are identical.
+/// </summary>
+public class ResumeTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _data;
+
+    public ResumeTests()
+    {
+        _data = TinyFashionMnist.Write(_temp.Combine("fmnist"), trainPerClass: 30, testPerClass: 4);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private string ConfigFile(string name, string training, int epochs = 3)
+    {
+        string path = _temp.Combine(name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            seed: 5
+            data:
+              dataset: fashion_mnist_lt
+              root: {_data}
+              imbalance_factor: 5
+              head_class_size: 30
+              workers: 2
+            training:
+              batch_size: 12
+              num_epochs: {epochs}
+              eval_every: 2
+            {training}
+            output:
+              dir: {_temp.Combine("runs", name)}
+            """);
+        return path;
+    }
+
+    private const string StageOne = "  loss: softmax\n  optimizer: {lr: 0.05}";
+
+    /// <summary>Cancels the run once it has completed <paramref name="stopAfter"/> steps.</summary>
+    private sealed class StopAfter(int stopAfter, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void StageStarted(StageInfo stage) { }
+        public void StepCompleted(StepProgress progress)
+        {
+            if (progress.GlobalStep == stopAfter) source.Cancel();
+        }
+        public void EpochCompleted(EpochSummary summary) { }
+        public void EvaluationStarted(string split, int samples) { }
+        public void EvaluationProgress(int samplesDone) { }
+        public void Message(string text) { }
+    }
+
+    private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false)
+    {
+        var options = ConfigLoader.Load(config);
+        var data = DatasetCatalog.Load(options);
+        using var source = new CancellationTokenSource();
+        ITrainingObserver observer = stopAfterSteps is { } steps ? new StopAfter(steps, source) : SilentObserver.Instance;
+        return new Trainer(options, data, options.Output.Dir, observer, torch.CPU).Run(source.Token, resume);
+    }
+
+    private static void AssertSameWeights(string expectedRun, string actualRun)
+    {
+        using var expected = Checkpoint.Load(Path.Combine(expectedRun, "checkpoints", "latest.safetensors"));
+        using var actual = Checkpoint.Load(Path.Combine(actualRun, "checkpoints", "latest.safetensors"));
+        Assert.Equal(expected.Tensors.Keys.Order(), actual.Tensors.Keys.Order());
+        foreach (var (name, tensor) in expected.Tensors)
+            Assert.True(tensor.bytes.SequenceEqual(actual.Tensors[name].bytes), $"tensor {name} differs");
+        Assert.Equal(expected.Info.GlobalStep, actual.Info.GlobalStep);
+    }
+
+    /// <summary>epochs.csv without its timing column (images/s differs between runs by nature).</summary>
+    private static string[] Columns(string run) =>
+        File.ReadAllLines(Path.Combine(run, "epochs.csv")).Select(line => string.Join(",", line.Split(',')[..^1])).ToArray();
+
+    [Fact]
+    public void SameSeedGivesIdenticalRuns()
+    {
+        Train(ConfigFile("a", StageOne));
+        Train(ConfigFile("b", StageOne));
+        AssertSameWeights(_temp.Combine("runs", "a"), _temp.Combine("runs", "b"));
+        Assert.Equal(File.ReadAllText(_temp.Combine("runs", "a", "metrics.json")).Replace("\"a\"", "\"b\""),
+            File.ReadAllText(_temp.Combine("runs", "b", "metrics.json")));
+    }
+
+    [Fact]
+    public void RunInterruptedMidEpochResumesToTheSameResult()
+    {
+        Train(ConfigFile("whole", StageOne));
+        string config = ConfigFile("interrupted", StageOne);
+        var interrupted = Train(config, stopAfterSteps: 5); // epoch 1 has 7 steps: stop inside it
+        Assert.True(interrupted.Interrupted);
+        using (var partial = Checkpoint.Load(_temp.Combine("runs", "interrupted", "checkpoints", "latest.safetensors")))
+        {
+            Assert.Equal(0, partial.Info.Epoch);
+            Assert.Equal(5, partial.Info.StepInEpoch);
+        }
+        var resumed = Train(config, resume: true);
+        Assert.False(resumed.Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "interrupted"));
+        AssertSameMetricsIgnoringName("whole", "interrupted");
+    }
+
+    [Fact]
+    public void BalmsRunResumesWithTheSamplerState()
+    {
+        Train(ConfigFile("stage1", StageOne));
+        string balms = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  loss: balanced_softmax\n  sampler: {{type: meta, meta_batch_size: 10}}\n  optimizer: {{lr: 0.1}}";
+        Train(ConfigFile("balms_whole", balms));
+        Train(ConfigFile("balms_again", balms));
+        AssertSameWeights(_temp.Combine("runs", "balms_whole"), _temp.Combine("runs", "balms_again"));
+        string config = ConfigFile("balms_split", balms);
+        Assert.True(Train(config, stopAfterSteps: 9).Interrupted); // inside epoch 2
+        Train(config, resume: true);
+        AssertSameWeights(_temp.Combine("runs", "balms_whole"), _temp.Combine("runs", "balms_split"));
+        Assert.Equal(File.ReadAllText(_temp.Combine("runs", "balms_whole", "sampling_distribution.csv")),
+            File.ReadAllText(_temp.Combine("runs", "balms_split", "sampling_distribution.csv")));
+        AssertSameMetricsIgnoringName("balms_whole", "balms_split");
+    }
+
+    [Fact]
+    public void KilledProcessResumesFromItsLastCheckpoint()
+    {
+        Train(ConfigFile("whole", StageOne));
+        string config = ConfigFile("killed", StageOne + "\n  checkpoint_every_steps: 2");
+        string latest = _temp.Combine("runs", "killed", "checkpoints", "latest.safetensors");
+        string cli = Path.Combine(AppContext.BaseDirectory, "Balms.Cli.dll");
+        using (var process = Process.Start(new ProcessStartInfo("dotnet", ["exec", cli, "train", "--config", config])
+               { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!File.Exists(latest) && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+            if (process.HasExited) Assert.Fail("the run finished before it could be killed: " + process.StandardError.ReadToEnd());
+            process.Kill(); // SIGKILL: no chance to clean up
+            process.WaitForExit();
+        }
+        using (var killed = Checkpoint.Load(latest))
+            Assert.True(killed.Info.Epoch < 3, $"the process had finished training before it was killed (epoch {killed.Info.Epoch}, step {killed.Info.StepInEpoch})");
+        var result = CliRunner.Run("train", "--config", config, "--resume");
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "killed"));
+        AssertSameMetricsIgnoringName("whole", "killed");
+    }
+
+    [Fact]
+    public void ResumeWithAnotherConfigIsRefused()
+    {
+        string config = ConfigFile("changed", StageOne);
+        Assert.True(Train(config, stopAfterSteps: 2).Interrupted);
+        var result = CliRunner.Run("train", "--config", config, "--resume", "--set", "training.batch_size=6");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("batch_size", result.Error);
+    }
+
+    private void AssertSameMetricsIgnoringName(string expected, string actual)
+    {
+        string Normalise(string run) => File.ReadAllText(_temp.Combine("runs", run, "metrics.json")).Replace($"\"{run}\"", "\"name\"");
+        Assert.Equal(Normalise(expected), Normalise(actual));
+        Assert.Equal(Columns(_temp.Combine("runs", expected)), Columns(_temp.Combine("runs", actual)));
+    }
+}
