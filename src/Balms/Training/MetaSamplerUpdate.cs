@@ -112,7 +112,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
         if (!File.Exists(run.PathOf(DistributionFile)))
             run.WriteText(DistributionFile, "epoch," + string.Join(",", Enumerable.Range(0, probabilities.Length).Select(c => $"class_{c}")) + "\n");
         File.AppendAllText(run.PathOf(DistributionFile),
-            epoch.ToString(CultureInfo.InvariantCulture) + "," + string.Join(",", probabilities.Select(p => p.ToString("G6", CultureInfo.InvariantCulture))) + "\n");
+            epoch.ToString(CultureInfo.InvariantCulture) + "," + string.Join(",", probabilities.Select(p => p.ToString("R", CultureInfo.InvariantCulture))) + "\n");
         int stride = Math.Max(1, probabilities.Length / 10);
         for (int c = 0; c < probabilities.Length; c += stride)
             tensorboard.add_scalar($"sampler/p_class_{c}", (float)probabilities[c], epoch);
