@@ -19,7 +19,10 @@ internal sealed record PickleGlobal(string Module, string Name)
 internal sealed record OpaqueObject(PickleGlobal Type);
 
 /// <summary>One storage of a torch.save archive, as its persistent id names it: data/&lt;Key&gt; holds ElementCount values.</summary>
-internal sealed record StorageReference(string Key, ScalarType Dtype, long ElementCount);
+internal sealed record StorageReference(string Key, ScalarType Dtype, int ElementSize, long ElementCount)
+{
+    public long ByteCount => ElementCount * ElementSize;
+}
 
 /// <summary>
 /// Reads the pickle (data.pkl) of a torch.save archive: the Python values of protocols 2 to 4 (None, bool, int, float,
@@ -33,12 +36,14 @@ internal sealed class TorchPickleReader
     /// <summary>Builds a tensor of the given shape and strides that starts <c>offset</c> elements into a storage.</summary>
     public delegate Tensor TensorRebuilder(StorageReference storage, long offset, long[] shape, long[] strides);
 
-    private static readonly Dictionary<string, ScalarType> StorageTypes = new()
+    private static readonly Dictionary<string, (ScalarType Dtype, int Size)> StorageTypes = new()
     {
-        ["DoubleStorage"] = ScalarType.Float64, ["FloatStorage"] = ScalarType.Float32, ["HalfStorage"] = ScalarType.Float16,
-        ["BFloat16Storage"] = ScalarType.BFloat16, ["LongStorage"] = ScalarType.Int64, ["IntStorage"] = ScalarType.Int32,
-        ["ShortStorage"] = ScalarType.Int16, ["CharStorage"] = ScalarType.Int8, ["ByteStorage"] = ScalarType.Byte,
-        ["BoolStorage"] = ScalarType.Bool, ["UntypedStorage"] = ScalarType.Byte,
+        ["DoubleStorage"] = (ScalarType.Float64, 8), ["FloatStorage"] = (ScalarType.Float32, 4),
+        ["HalfStorage"] = (ScalarType.Float16, 2), ["BFloat16Storage"] = (ScalarType.BFloat16, 2),
+        ["LongStorage"] = (ScalarType.Int64, 8), ["IntStorage"] = (ScalarType.Int32, 4),
+        ["ShortStorage"] = (ScalarType.Int16, 2), ["CharStorage"] = (ScalarType.Int8, 1),
+        ["ByteStorage"] = (ScalarType.Byte, 1), ["BoolStorage"] = (ScalarType.Bool, 1),
+        ["UntypedStorage"] = (ScalarType.Byte, 1),
     };
 
     private readonly byte[] _pickle;
@@ -74,7 +79,8 @@ internal sealed class TorchPickleReader
                 Execute(opcode);
             }
             catch (Exception e) when (e is InvalidCastException or ArgumentException or FormatException or OverflowException
-                                          or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+                                          or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException
+                                          or NullReferenceException)
             {
                 throw Corrupt($"opcode 0x{opcode:x2} does not fit the stack or its argument is malformed", opcodePosition);
             }
@@ -194,9 +200,11 @@ internal sealed class TorchPickleReader
         if (fields.Length != 5 || fields[0] as string != "storage")
             throw new InvalidCastException();
         var storageClass = (PickleGlobal)fields[1]!;
-        if (!StorageTypes.TryGetValue(storageClass.Name, out var dtype))
+        if (!StorageTypes.TryGetValue(storageClass.Name, out var type))
             throw new BalmsException($"{_file}: tensors of type {storageClass} are not supported; save the checkpoint with real-valued tensors");
-        return new StorageReference((string)fields[2]!, dtype, (long)fields[4]!);
+        long elementCount = (long)fields[4]!;
+        if (elementCount < 0) throw new OverflowException();
+        return new StorageReference((string)fields[2]!, type.Dtype, type.Size, elementCount);
     }
 
     private static OpaqueObject Opaque(object? type) =>

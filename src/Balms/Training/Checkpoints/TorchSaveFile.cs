@@ -91,7 +91,7 @@ internal static class TorchSaveFile
             var whole = Storage(storage);
             bool empty = shape.Any(size => size == 0);
             long last = offset + shape.Zip(strides, (size, stride) => (size - 1) * stride).Sum();
-            if (shape.Length != strides.Length || offset < 0 || strides.Any(stride => stride < 0)
+            if (shape.Length != strides.Length || offset < 0 || shape.Any(size => size < 0) || strides.Any(stride => stride < 0)
                 || (!empty && last >= storage.ElementCount))
                 throw new BalmsException($"{_path}: corrupt checkpoint: a tensor of shape [{string.Join(", ", shape)}] lies outside its storage data/{storage.Key} of {storage.ElementCount} values");
             using var view = whole.as_strided(shape, strides, offset);
@@ -105,10 +105,10 @@ internal static class TorchSaveFile
             if (_storages.TryGetValue(storage.Key, out var cached)) return cached;
             if (!_entries.TryGetValue(_prefix + "data/" + storage.Key, out var entry))
                 throw new BalmsException($"{_path}: corrupt checkpoint: its pickle names storage data/{storage.Key}, which the archive lacks");
+            if (entry.Length != storage.ByteCount)
+                throw new BalmsException($"{_path}: corrupt checkpoint: data/{storage.Key} holds {entry.Length} bytes, its {storage.ElementCount} {storage.Dtype} values need {storage.ByteCount}");
             var values = torch.empty(storage.ElementCount, storage.Dtype);
             _storages[storage.Key] = values;
-            if (entry.Length != values.bytes.Length)
-                throw new BalmsException($"{_path}: corrupt checkpoint: data/{storage.Key} holds {entry.Length} bytes, its {storage.ElementCount} {storage.Dtype} values need {values.bytes.Length}");
             using var stream = entry.Open();
             stream.ReadExactly(values.bytes);
             return values;
