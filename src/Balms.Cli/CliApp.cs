@@ -18,6 +18,7 @@ public static class CliApp
         ["eval"] = ("eval --config FILE --checkpoint FILE [--output DIR] [--data-root DIR] [--set key=value ...]", EvalCommand.Run),
         ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
         ["report"] = (ReportCommand.Usage, ReportCommand.Run),
+        ["export"] = (ExportCommand.Usage, ExportCommand.Run),
     };
 
     public static int Run(string[] args)

@@ -22,11 +22,12 @@ public static class EvalCommand
         var data = DatasetCatalog.Load(options);
 
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount);
-        using (var checkpoint = Checkpoint.Load(checkpointPath))
+        using (var weights = ModelWeights.Read(checkpointPath))
         {
-            if (checkpoint.Info.ClassCount != data.ClassCount)
-                throw new BalmsException($"{checkpointPath} holds a model for {checkpoint.Info.ClassCount} classes, but {data.DatasetName} has {data.ClassCount}");
-            checkpoint.LoadInto(model, checkpointPath);
+            if (weights.Info.ClassCount is { } classCount && classCount != data.ClassCount)
+                throw new BalmsException($"{checkpointPath} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
+            weights.CopyInto(model, includeClassifier: true);
+            Console.WriteLine($"loaded {checkpointPath} ({weights.Info.Summary})");
         }
         model.to(device);
 

@@ -304,29 +304,37 @@ public sealed class Trainer
     private void LoadStageOne(LongTailModel model)
     {
         string path = ResolveStageOneCheckpoint(Training.ModelDir!);
-        using var checkpoint = Checkpoint.Load(path);
-        var info = checkpoint.Info;
-        if (!string.Equals(info.Backbone, _options.Model.Backbone, StringComparison.OrdinalIgnoreCase))
-            throw new BalmsException($"model_dir {path} holds a {info.Backbone} model, but this config expects {_options.Model.Backbone}");
-        if (info.ClassCount != _data.ClassCount)
-            throw new BalmsException($"model_dir {path} holds a model for {info.ClassCount} classes, but {_data.DatasetName} has {_data.ClassCount}");
-        if (info.InputChannels != _data.InputChannels)
-            throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
-        checkpoint.LoadInto(model, path, includeClassifier: false);
+        using var weights = ModelWeights.Read(path);
+        if (weights.Info.Checkpoint is { } info)
+        {
+            if (!string.Equals(info.Backbone, _options.Model.Backbone, StringComparison.OrdinalIgnoreCase))
+                throw new BalmsException($"model_dir {path} holds a {info.Backbone} model, but this config expects {_options.Model.Backbone}");
+            if (info.InputChannels != _data.InputChannels)
+                throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
+        }
+        if (weights.Info.ClassCount is { } classCount && classCount != _data.ClassCount)
+            throw new BalmsException($"model_dir {path} holds a model for {classCount} classes, but {_data.DatasetName} has {_data.ClassCount}");
+        // A PyTorch file does not name its architecture: matching every backbone tensor by name and shape checks it.
+        weights.CopyInto(model, includeClassifier: false);
         // As the original: a fresh classifier on the frozen stage-1 backbone.
         model.Head.ResetParameters();
         model.FreezeBackbone();
-        Log($"stage 1 loaded from {path} (epoch {info.Epoch}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
+        Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
     }
 
-    /// <summary>model_dir may name a run directory (its best checkpoint is used, as the original's final_model_checkpoint) or a file.</summary>
+    /// <summary>
+    /// model_dir may name a run directory (its best checkpoint is used, as the original's final_model_checkpoint), the
+    /// original's stage-1 log directory (its final_model_checkpoint.pth), or a file of any format ModelWeights reads.
+    /// </summary>
     public static string ResolveStageOneCheckpoint(string modelDir)
     {
         if (File.Exists(modelDir)) return modelDir;
         string best = Path.Combine(modelDir, "checkpoints", "best.safetensors");
         if (File.Exists(best)) return best;
+        string original = Path.Combine(modelDir, "final_model_checkpoint.pth");
+        if (File.Exists(original)) return original;
         if (Directory.Exists(modelDir))
-            throw new BalmsException($"model_dir {modelDir} holds no checkpoints/best.safetensors; train stage 1 first (or point model_dir at a checkpoint file)");
+            throw new BalmsException($"model_dir {modelDir} holds neither checkpoints/best.safetensors nor the original's final_model_checkpoint.pth; train stage 1 first (or point model_dir at a checkpoint file)");
         throw new BalmsException($"model_dir {modelDir} does not exist; train stage 1 first (e.g. ./balms train --config the matching softmax_*.yaml)");
     }
 

@@ -62,33 +62,36 @@ public sealed class Checkpoint : IDisposable
     public static Checkpoint Load(string path)
     {
         var contents = SafeTensorsFile.Load(path);
-        if (!contents.Metadata.TryGetValue(InfoKey, out var infoJson))
+        var info = ReadInfo(contents.Metadata, path);
+        if (info is null)
         {
             foreach (var tensor in contents.Tensors.Values) tensor.Dispose();
             throw new BalmsException($"{path} is a safetensors file but not a Balms checkpoint (no '{InfoKey}' metadata)");
         }
-        var info = JsonSerializer.Deserialize<CheckpointInfo>(infoJson, Json)
-                   ?? throw new BalmsException($"{path}: unreadable checkpoint metadata");
         return new Checkpoint(info, contents.Tensors);
+    }
+
+    /// <summary>The description in a safetensors file's metadata, or null when the file is not a Balms checkpoint.</summary>
+    internal static CheckpointInfo? ReadInfo(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue(InfoKey, out var infoJson)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointInfo>(infoJson, Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new BalmsException($"{path}: unreadable checkpoint metadata ({e.Message})", e);
+        }
     }
 
     /// <summary>
     /// Copies the stored weights into <paramref name="model"/>. Every tensor of the model must be present with the
-    /// same shape; otherwise the error names the first one that differs.
+    /// same shape, and no stored model tensor may be missing from the model; otherwise the error names the first one
+    /// that differs.
     /// </summary>
-    public void LoadInto(LongTailModel model, string path, bool includeClassifier = true)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (name, target) in model.state_dict())
-        {
-            if (!includeClassifier && name.StartsWith("classifier.", StringComparison.Ordinal)) continue;
-            if (!Tensors.TryGetValue(name, out var stored))
-                throw new BalmsException($"{path}: checkpoint has no tensor '{name}' (expected by a {model.BackboneName} model)");
-            if (!stored.shape.SequenceEqual(target.shape))
-                throw new BalmsException($"{path}: tensor '{name}' has shape [{string.Join(", ", stored.shape)}], the model expects [{string.Join(", ", target.shape)}]");
-            target.copy_(stored);
-        }
-    }
+    public void LoadInto(LongTailModel model, string path, bool includeClassifier = true) =>
+        StateDictCopy.Into(model, Tensors, includeClassifier, path);
 
     public Dictionary<string, Tensor> MomentumBuffers() =>
         Tensors.Where(t => t.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal))
