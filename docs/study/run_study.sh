@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Fashion-MNIST-LT study of docs/results.md: four methods x three training seeds, then the report.
-# Usage: bash docs/study/run_study.sh [SEEDS...]   (default 0 1 2). Takes about an hour on 2 CPU cores.
+# Usage: bash docs/study/run_study.sh [SEEDS...]   (default 0 1 2). Takes about 40 minutes on an otherwise idle 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=("${@:-0 1 2}")

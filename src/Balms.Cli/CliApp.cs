@@ -13,7 +13,7 @@ public static class CliApp
 
     private static readonly Dictionary<string, (string Usage, Func<Arguments, CancellationToken, int> Run)> Commands = new()
     {
-        ["train"] = ("train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]]", TrainCommand.Run),
+        ["train"] = ("train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]", TrainCommand.Run),
         ["quickstart"] = ("quickstart [--data-root DIR]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)", TrainCommand.RunQuickstart),
         ["eval"] = ("eval --config FILE --checkpoint FILE [--output DIR] [--data-root DIR] [--set key=value ...]", EvalCommand.Run),
         ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
