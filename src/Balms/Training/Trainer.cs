@@ -142,6 +142,7 @@ public sealed class Trainer
             tensorboard.add_scalar("train/lr", (float)lr, epoch);
             if (metaUpdate is not null)
             {
+                Log("Meta Sampler class distribution P(c): " + DescribeDistribution(metaUpdate.ClassProbabilities()));
                 metaUpdate.LogDistribution(epoch, Output, tensorboard);
                 tensorboard.add_scalar("sampler/meta_loss", (float)(totals.MetaLossSum / Math.Max(position.StepInEpoch, 1)), epoch);
             }
@@ -238,6 +239,14 @@ public sealed class Trainer
             BestEpoch = info.BestEpoch,
             BestTop1 = info.BestTop1,
         };
+    }
+
+    /// <summary>P(c) of every class, or of every tenth of them when there are many (as the original logs it).</summary>
+    private static string DescribeDistribution(double[] probabilities)
+    {
+        int stride = Math.Max(1, probabilities.Length / 10);
+        return string.Join(", ", Enumerable.Range(0, probabilities.Length).Where(c => c % stride == 0)
+            .Select(c => $"class {c}={probabilities[c]:F3}"));
     }
 
     private static string FirstDifference(string before, string now)
