@@ -28,7 +28,7 @@ public static class DataCommand
         Console.WriteLine($"many (>{ShotGroups.ManyAbove}): {groups.GetValueOrDefault(ShotGroup.Many)} classes, medium ({ShotGroups.FewBelow}-{ShotGroups.ManyAbove}): {groups.GetValueOrDefault(ShotGroup.Medium)}, few (<{ShotGroups.FewBelow}): {groups.GetValueOrDefault(ShotGroup.Few)}");
 
         string profile = Path.GetFullPath(Path.Combine(options.Output.Dir, ProfileFile));
-        LongTailProfilePlot.Write(profile, counts, data.ClassNames, data.DatasetName);
+        LongTailProfilePlot.Write(profile, counts, data.ClassNames);
         Console.WriteLine($"long-tail profile written to {profile}");
         return 0;
     }
