@@ -19,7 +19,7 @@ try
     using var forTrainingFrequencies = classifier.WithPrior(classifier.TrainingClassCounts.Select(count => (double)count).ToArray());
     foreach (var (name, model) in new[] { ("model prior", classifier), ("training prior", forTrainingFrequencies) })
         foreach (var image in model.ClassifyBatch(args.Skip(1), top: 3))
-            Console.WriteLine($"{image.Path} [{name}]: " + string.Join(", ", image.Top.Select(p => $"{p.ClassName} {p.Probability:P1}")));
+            Console.WriteLine($"{image.Path} [{name}]: " + string.Join(", ", image.Top.Select(p => $"{p.ClassName} {p.Probability:F3}")));
     return 0;
 }
 catch (BalmsException e)
