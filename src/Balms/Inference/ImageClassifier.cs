@@ -53,6 +53,7 @@ public sealed class ImageClassifier : IDisposable
         if (info.ClassNames is not { Length: > 0 } names || names.Length != info.ClassCount)
             throw new BalmsException($"{path} records no class names for its {info.ClassCount} classes; classify with a checkpoint written by ./balms train");
         var transform = PredictionTransform.For(info);
+        var prior = modelPrior ?? (info.ModelPrior is { } key ? ModelPriors.Parse(key, path) : ModelPrior.Balanced);
         var model = LongTailModel.Create(info.Backbone, info.InputChannels, info.ClassCount);
         try
         {
@@ -65,7 +66,6 @@ public sealed class ImageClassifier : IDisposable
             model.Dispose();
             throw;
         }
-        var prior = modelPrior ?? (info.ModelPrior is { } key ? ModelPriors.Parse(key, path) : ModelPrior.Balanced);
         int threads = workers > 0 ? workers : Environment.ProcessorCount;
         return new ImageClassifier(new SharedModel(model, info, transform, resolvedDevice, prior, path, threads), targetPrior: null);
     }
