@@ -15,8 +15,9 @@ public static class CliApp
     {
         ["train"] = ("train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]", TrainCommand.Run),
         ["quickstart"] = ("quickstart [--data-root DIR]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)", TrainCommand.RunQuickstart),
-        ["eval"] = ("eval --config FILE --checkpoint FILE [--output DIR] [--data-root DIR] [--set key=value ...]", EvalCommand.Run),
-        ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
+        ["eval"] = (EvalCommand.Usage, EvalCommand.Run),
+        ["data"] = (DataCommand.Usage, DataCommand.Run),
+        ["predict"] = (PredictCommand.Usage, PredictCommand.Run),
         ["report"] = (ReportCommand.Usage, ReportCommand.Run),
         ["export"] = (ExportCommand.Usage, ExportCommand.Run),
     };

@@ -15,7 +15,10 @@ public sealed record ExperimentOptions
     public OutputOptions Output { get; init; } = new();
 }
 
-public enum DatasetKind { FashionMnistLt, Cifar10Lt, Cifar100Lt, ImagenetLt, PlacesLt }
+/// <summary>
+/// The benchmarks, and <see cref="ImageFolder"/>: the user's own images, one folder per class (see docs/own-data.md).
+/// </summary>
+public enum DatasetKind { FashionMnistLt, Cifar10Lt, Cifar100Lt, ImagenetLt, PlacesLt, ImageFolder }
 
 public sealed record DataOptions
 {
@@ -40,6 +43,21 @@ public sealed record DataOptions
     [Range(1)] public int? HeadClassSize { get; init; }
     /// <summary>Seed that picks the long-tailed subset; separate from the training seed.</summary>
     public int DataSeed { get; init; }
+    /// <summary>
+    /// image_folder: side of the square network input. Training uses RandomResizedCrop(image_size), testing
+    /// Resize(image_size * 256 / 224) + CenterCrop(image_size), both with ImageNet statistics.
+    /// </summary>
+    [Range(8, 1024)] public int ImageSize { get; init; } = 224;
+    /// <summary>
+    /// image_folder with one folder per class (no train/ folder): the fraction of every class held out as the test
+    /// split, chosen at random with data_seed.
+    /// </summary>
+    [Range(0.01, 0.9)] public double HoldoutFraction { get; init; } = 0.2;
+    /// <summary>
+    /// image_folder with one folder per class: the fraction of every class held out as the val split, which then
+    /// selects the best epoch and is the BALMS meta set; 0 = no val split.
+    /// </summary>
+    [Range(0, 0.9)] public double ValFraction { get; init; }
     /// <summary>Threads that decode and augment batches ahead of the training step.</summary>
     [Range(1, 64)] public int Workers { get; init; } = 1;
     /// <summary>Batches prepared ahead of the step.</summary>
@@ -49,6 +67,11 @@ public sealed record DataOptions
 public sealed record ModelOptions
 {
     public string Backbone { get; init; } = "resnet32";
+    /// <summary>
+    /// End-to-end stage: a weights file (PyTorch .pth/.pt or safetensors, e.g. torchvision's resnet weights) whose
+    /// backbone tensors initialise the backbone before training; its classifier, if any, is ignored. Null = random.
+    /// </summary>
+    public string? Pretrained { get; init; }
 }
 
 public enum TrainingStage { EndToEnd, Decoupled }

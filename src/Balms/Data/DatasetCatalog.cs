@@ -18,6 +18,7 @@ public static class DatasetCatalog
             DatasetKind.Cifar100Lt => CifarLt(data, CifarVariant.Cifar100),
             DatasetKind.ImagenetLt => ImageListLt(data, ImageListBenchmark.ImageNetLt),
             DatasetKind.PlacesLt => ImageListLt(data, ImageListBenchmark.PlacesLt),
+            DatasetKind.ImageFolder => ImageFolderData(data),
             _ => throw new ConfigException($"dataset {data.Dataset} is not supported"),
         };
     }
@@ -91,5 +92,41 @@ public static class DatasetCatalog
             splits.ClassNames,
             // The original's meta set is the val list with the test transform; there is nothing random to seed.
             _ => validation);
+    }
+
+    /// <summary>
+    /// The user's own images (see <see cref="ImageFolder"/>), with the ImageNet transforms at data.image_size. The val
+    /// split, when there is one, selects the best epoch and is the BALMS meta set; without it the best epoch is chosen
+    /// on test (as for CIFAR-LT) and the meta set is a class-balanced draw from the training images.
+    /// </summary>
+    private static ExperimentData ImageFolderData(DataOptions data)
+    {
+        string root = data.Root
+            ?? throw new DataException("dataset image_folder needs data.root (or --data-root DIR): the folder holding your class folders");
+        var splits = ImageFolder.Open(root, data.HoldoutFraction, data.ValFraction, data.DataSeed);
+        var train = new ImageDataset(splits.Train, ImageTransforms.ImageNetTrain(size: data.ImageSize));
+        var validation = splits.Validation is null ? null : new ImageDataset(splits.Validation, ImageTransforms.ImageNetTest(size: data.ImageSize));
+        return new ExperimentData(
+            $"image folder {Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))} ({splits.Layout})",
+            train,
+            new ImageDataset(splits.Test, ImageTransforms.ImageNetTest(size: data.ImageSize)),
+            validation,
+            splits.TrainIndices,
+            splits.ClassNames,
+            seed => validation ?? BalancedMetaSet(train, seed));
+    }
+
+    /// <summary>Images a class contributes to a meta set drawn from the training images, as ImageNet-LT's val list.</summary>
+    private const int MetaImagesPerClass = 20;
+
+    /// <summary>
+    /// Up to <see cref="MetaImagesPerClass"/> random training images of every class (all of a smaller class), with the
+    /// training augmentation. The Meta Sampler draws its meta batches class-balanced from it, so a tail class that
+    /// gives fewer images is repeated rather than under-represented.
+    /// </summary>
+    private static ImageDataset BalancedMetaSet(ImageDataset train, int seed)
+    {
+        int[] counts = train.ClassCounts().Select(count => (int)Math.Min(count, MetaImagesPerClass)).ToArray();
+        return new ImageDataset(LongTailSubsets.RandomPerClass(train.Source, counts, seed), train.Transform);
     }
 }

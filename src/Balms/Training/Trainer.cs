@@ -70,6 +70,8 @@ public sealed class Trainer
         using var model = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
         bool decoupled = Training.Stage == TrainingStage.Decoupled;
         if (decoupled) LoadStageOne(model);
+        else if (_options.Model.Pretrained is { } pretrained)
+            Log($"backbone initialised from {pretrained} ({ModelWeights.LoadInto(model, pretrained, includeClassifier: false).Summary})");
         model.to(_device);
 
         var sampler = CreateSampler(classCounts, out int loaderLength);
@@ -396,6 +398,8 @@ public sealed class Trainer
         BestEpoch = position.BestEpoch,
         BestTop1 = position.BestTop1,
         SelectionSplit = _data.SelectionSplit,
+        InputTransform = Inference.PredictionTransform.KeyFor(_options.Data),
+        ModelPrior = Inference.ModelPriors.KeyFor(Training),
     };
 
     private void WriteRunHeader(long[] classCounts)

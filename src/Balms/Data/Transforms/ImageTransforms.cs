@@ -34,18 +34,23 @@ public static class ImageTransforms
     /// RandomResizedCrop(224) -> RandomHorizontalFlip -> ColorJitter(0.4, 0.4, 0.4) -> ToTensor -> Normalize, as used
     /// for ImageNet-LT and Places-LT. Expects RGB images of any size. <paramref name="normalization"/> defaults to the
     /// ImageNet statistics; the original skips the jitter for iNaturalist (<paramref name="colorJitter"/> false).
+    /// <paramref name="size"/> replaces 224 for other input sizes (image folders).
     /// </summary>
-    public static IImageTransform ImageNetTrain(ChannelNormalization? normalization = null, bool colorJitter = true)
+    public static IImageTransform ImageNetTrain(ChannelNormalization? normalization = null, bool colorJitter = true,
+        int size = ImageNetSize)
     {
-        List<IImageStep> steps = [new RandomResizedCrop(ImageNetSize), new RandomHorizontalFlip()];
+        List<IImageStep> steps = [new RandomResizedCrop(size), new RandomHorizontalFlip()];
         if (colorJitter) steps.Add(new ColorJitter(JitterStrength, JitterStrength, JitterStrength));
-        return new ImagePipeline(
-            ImageNetSize, ImageNetSize, steps, new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+        return new ImagePipeline(size, size, steps, new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
     }
 
-    /// <summary>Resize(256) (shorter side) -> CenterCrop(224) -> ToTensor -> Normalize. Expects RGB images of any size.</summary>
-    public static IImageTransform ImageNetTest(ChannelNormalization? normalization = null) => new ImagePipeline(
-        ImageNetSize, ImageNetSize,
-        [new ResizeShorterSide(ImageNetResize), new CenterCrop(ImageNetSize)],
-        new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+    /// <summary>
+    /// Resize(256) (shorter side) -> CenterCrop(224) -> ToTensor -> Normalize. Expects RGB images of any size. For
+    /// another <paramref name="size"/> the resize keeps ImageNet's ratio: shorter side size * 256 / 224 (truncated).
+    /// </summary>
+    public static IImageTransform ImageNetTest(ChannelNormalization? normalization = null, int size = ImageNetSize) =>
+        new ImagePipeline(
+            size, size,
+            [new ResizeShorterSide(size * ImageNetResize / ImageNetSize), new CenterCrop(size)],
+            new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
 }

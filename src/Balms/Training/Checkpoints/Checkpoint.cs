@@ -27,6 +27,16 @@ public sealed record CheckpointInfo
     public int? BestEpoch { get; init; }
     public double? BestTop1 { get; init; }
     public string? SelectionSplit { get; init; }
+    /// <summary>
+    /// The test transform images are prepared with for this model, as family:size (e.g. imagenet:224, cifar:32; see
+    /// <see cref="Balms.Inference.PredictionTransform"/>); null in checkpoints written before it was recorded.
+    /// </summary>
+    public string? InputTransform { get; init; }
+    /// <summary>
+    /// The class prior the model's logits are calibrated for: balanced or train (see <see cref="Balms.Inference.ModelPrior"/>);
+    /// null in checkpoints written before it was recorded.
+    /// </summary>
+    public string? ModelPrior { get; init; }
 }
 
 /// <summary>

@@ -1,0 +1,38 @@
+using Balms.Configuration;
+
+namespace Balms.Inference;
+
+/// <summary>The class prior a model's logits are calibrated for, i.e. the label distribution it was trained to predict.</summary>
+public enum ModelPrior
+{
+    /// <summary>Every class equally likely: Balanced Softmax, or class-balanced / meta-learned sampling.</summary>
+    Balanced,
+
+    /// <summary>The training set's class frequencies: plain softmax with instance-balanced sampling.</summary>
+    Train,
+}
+
+public static class ModelPriors
+{
+    /// <summary>
+    /// The prior a training stage calibrates its model for. Balanced Softmax trains for a balanced prior whatever the
+    /// sampler; plain softmax learns the prior of the batches it sees, which is the training prior with instance
+    /// sampling and (approximately) balanced with class-aware or meta-learned sampling.
+    /// </summary>
+    public static ModelPrior Of(TrainingOptions training) =>
+        training is { Loss: SoftmaxLossOptions, Sampler: InstanceSamplerOptions } ? ModelPrior.Train : ModelPrior.Balanced;
+
+    /// <summary>The name a checkpoint records for the prior of a training stage (see <see cref="Of"/>).</summary>
+    public static string KeyFor(TrainingOptions training) => Of(training).ToKey();
+
+    /// <summary>The name in checkpoints and on the command line: balanced or train.</summary>
+    public static string ToKey(this ModelPrior prior) => prior.ToString().ToLowerInvariant();
+
+    /// <exception cref="BalmsException"><paramref name="key"/> is neither balanced nor train.</exception>
+    public static ModelPrior Parse(string key, string source) => key.Trim().ToLowerInvariant() switch
+    {
+        "balanced" => ModelPrior.Balanced,
+        "train" => ModelPrior.Train,
+        _ => throw new BalmsException($"{source}: unknown model prior '{key}'; valid: balanced, train"),
+    };
+}

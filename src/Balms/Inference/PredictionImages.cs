@@ -1,0 +1,79 @@
+using Balms.Data;
+using Balms.Data.Images;
+using Balms.Data.Readers;
+
+namespace Balms.Inference;
+
+/// <summary>
+/// Image files to classify, as a sample source for <see cref="BatchLoader"/> (labels are all 0 and unused). Images are
+/// decoded to RGB; for a model of greyscale images (Fashion-MNIST) they are converted as PIL's convert('L') does.
+/// Holds only immutable arrays, so reading from several threads is safe.
+/// </summary>
+public sealed class PredictionImages : ISampleSource
+{
+    private readonly string[] _paths;
+    private readonly int[] _labels;
+    private readonly int _channels;
+
+    /// <param name="channels">Channels the model takes: 3 (RGB) or 1 (grey).</param>
+    public PredictionImages(IEnumerable<string> paths, IReadOnlyList<string> classNames, int channels)
+    {
+        if (channels is not (1 or 3)) throw new BalmsException($"models of {channels}-channel images cannot classify image files; expected 1 or 3 channels");
+        _paths = paths.ToArray();
+        _labels = new int[_paths.Length];
+        _channels = channels;
+        ClassNames = classNames;
+    }
+
+    /// <summary>
+    /// The image files named by <paramref name="arguments"/>: a file as given, a folder as all its .jpg, .jpeg and
+    /// .png files at any depth in ordinal order of their path.
+    /// </summary>
+    /// <exception cref="DataException">An argument is neither a file nor a folder, or a folder holds no image.</exception>
+    public static IReadOnlyList<string> Expand(IEnumerable<string> arguments)
+    {
+        var paths = new List<string>();
+        foreach (string argument in arguments)
+        {
+            if (File.Exists(argument)) paths.Add(argument);
+            else if (Directory.Exists(argument))
+            {
+                var images = ImageFolderSource.ImageFiles(argument);
+                if (images.Count == 0)
+                    throw new DataException($"{argument}: the folder holds no {string.Join(", ", ImageFolderSource.ImageExtensions)} images");
+                paths.AddRange(images);
+            }
+            else throw new DataException($"{argument}: no such image file or folder");
+        }
+        return paths;
+    }
+
+    public int Count => _paths.Length;
+    public int ClassCount => ClassNames.Count;
+    public IReadOnlyList<int> Labels => _labels;
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public string Path(int index) => _paths[index];
+
+    /// <exception cref="DataException">The file is missing or not a readable image; the message names it.</exception>
+    public RawImage Read(int index)
+    {
+        var rgb = ImageDecoder.ReadRgb(_paths[index]);
+        return _channels == 1 ? Luma(rgb) : rgb;
+    }
+
+    public string Describe(int index) => _paths[index];
+
+    /// <summary>PIL's RGB to L: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16 (ITU-R 601-2 luma in 16-bit fixed point).</summary>
+    public static RawImage Luma(RawImage rgb)
+    {
+        int pixels = rgb.Height * rgb.Width;
+        var grey = new byte[pixels];
+        for (int i = 0; i < pixels; i++)
+        {
+            int r = rgb.Pixels[3 * i], g = rgb.Pixels[3 * i + 1], b = rgb.Pixels[3 * i + 2];
+            grey[i] = (byte)((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16);
+        }
+        return new RawImage(grey, rgb.Height, rgb.Width, 1);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text.Json.Nodes;
+using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
+using Balms.Tests.Inference;
+using Balms.Training.Checkpoints;
+using SkiaSharp;
+
+namespace Balms.Tests.Cli;
+
+/// <summary>The own-data chain on a generated image folder: data report, training, predictions, evaluation with priors.</summary>
+public class ImageFolderCliTests : IDisposable
+{
+    private static readonly string[] Names = ["ant", "bee", "cow"];
+    private readonly TempDirectory _temp = new();
+
+    public ImageFolderCliTests()
+    {
+        // Train 12 / 6 / 3 images (imbalance factor 4), test 4 a class.
+        ImageFolderFixture.WriteClasses(Data("train"), (Names[0], 12), (Names[1], 6), (Names[2], 3));
+        ImageFolderFixture.WriteClasses(Data("test"), (Names[0], 4), (Names[1], 4), (Names[2], 4));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Data(params string[] parts) => _temp.Combine(["data", .. parts]);
+
+    private string RunDirectory(string name) => _temp.Combine("runs", name);
+
+    private string Config(string name, string training = "loss: softmax", string model = "")
+    {
+        string path = _temp.Combine(name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            seed: 1
+            data:
+              dataset: image_folder
+              root: {Data()}
+              image_size: 32
+            model:
+              backbone: resnet32
+            {model}
+            training:
+              batch_size: 4
+              num_epochs: 1
+              max_steps_per_epoch: 2
+              {training}
+            output:
+              dir: {RunDirectory(name)}
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void DataReportsTheImbalanceAndWritesTheProfile()
+    {
+        var result = CliRunner.Run("data", "--config", Config("report"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("21 training images, 3 classes, imbalance factor 4.0", result.Output);
+        Assert.Contains("2\tcow\t3\tfew", result.Output);
+        string png = Path.Combine(RunDirectory("report"), "long_tail_profile.png");
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal((900, 540), (bitmap.Width, bitmap.Height));
+
+        string elsewhere = _temp.Combine("elsewhere");
+        Assert.Equal(0, CliRunner.Run("data", "--config", Config("report"), "--output", elsewhere).ExitCode);
+        Assert.True(File.Exists(Path.Combine(elsewhere, "long_tail_profile.png")));
+    }
+
+    [Fact]
+    public void TrainingKeepsTheClassNamesAndPredictUsesThem()
+    {
+        var train = CliRunner.Run("train", "--config", Config("stage1"));
+        Assert.True(train.ExitCode == 0, train.Error + train.Output);
+
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(RunDirectory("stage1"), "metrics.json")))!;
+        Assert.Equal(Names, metrics["class_names"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal([12L, 6, 3], metrics["class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
+        using (var weights = ModelWeights.Read(Path.Combine(RunDirectory("stage1"), "checkpoints", "best.safetensors")))
+        {
+            Assert.Equal("imagenet:32", weights.Info.Checkpoint!.InputTransform);
+            Assert.Equal("train", weights.Info.Checkpoint.ModelPrior);
+        }
+
+        var table = CliRunner.Run("predict", "--checkpoint", RunDirectory("stage1"), Data("test", "bee"), "--top", "2");
+        Assert.True(table.ExitCode == 0, table.Error);
+        string[] lines = table.Output.TrimEnd().Split('\n');
+        Assert.Equal("image\tclass_1\tp_1\tclass_2\tp_2", lines[0]);
+        Assert.Equal(5, lines.Length);
+        Assert.All(lines.Skip(1), line =>
+        {
+            string[] cells = line.Split('\t');
+            Assert.StartsWith(Data("test", "bee"), cells[0]);
+            Assert.Contains(cells[1], Names);
+            Assert.Contains(cells[3], Names);
+            Assert.True(double.Parse(cells[2]) >= double.Parse(cells[4]));
+        });
+    }
+
+    [Fact]
+    public void PredictJsonFollowsThePriorAdjustmentMath()
+    {
+        // Logits ln 1, ln 2, ln 4 for every image; the training prior 12 : 6 : 3 turns them into [12, 12, 12] / 36.
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tiny.safetensors"), [0, Math.Log(2), Math.Log(4)], Names, [12, 6, 3]);
+        string image = Path.Combine(Data("test", "ant"), "0.png");
+
+        var plain = CliRunner.Run("predict", "--checkpoint", checkpoint, image, "--json", "--top", "3");
+        var adjusted = CliRunner.Run("predict", "--checkpoint", checkpoint, "--prior", "train", "--json", image);
+
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        var line = JsonNode.Parse(plain.Output.Trim())!;
+        Assert.Equal(image, line["path"]!.GetValue<string>());
+        var top = line["top"]!.AsArray();
+        Assert.Equal(["cow", "bee", "ant"], top.Select(t => t!["class"]!.GetValue<string>()));
+        Assert.Equal([4.0 / 7, 2.0 / 7, 1.0 / 7], top.Select(t => Math.Round(t!["probability"]!.GetValue<double>(), 6)), new Tolerance(1e-6));
+        Assert.True(adjusted.ExitCode == 0, adjusted.Error);
+        Assert.All(JsonNode.Parse(adjusted.Output.Trim())!["top"]!.AsArray(), t => Assert.Equal(1.0 / 3, t!["probability"]!.GetValue<double>(), 6));
+    }
+
+    [Fact]
+    public void MatchingThePriorOfAForwardLongTailedTestSetRaisesAccuracy()
+    {
+        // The model slightly prefers the tail class for every image (logits 0, 0, 0.1), so on the forward test set
+        // (4, 2, 1 images) it is right 1 time in 7; adjusted to the training prior 12 : 6 : 3 it picks the head class,
+        // right 4 times in 7.
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tail.safetensors"), [0, 0, 0.1], Names, [12, 6, 3]);
+        string config = Config("eval");
+
+        var plain = CliRunner.Run("eval", "--config", config, "--checkpoint", checkpoint, "--test-prior", "forward:4", "--output", _temp.Combine("plain"));
+        var matched = CliRunner.Run("eval", "--config", config, "--checkpoint", checkpoint, "--test-prior", "forward:4", "--prior", "train", "--output", _temp.Combine("matched"));
+
+        Assert.True(plain.ExitCode == 0, plain.Error + plain.Output);
+        Assert.True(matched.ExitCode == 0, matched.Error + matched.Output);
+        var before = JsonNode.Parse(File.ReadAllText(_temp.Combine("plain", "metrics.json")))!;
+        var after = JsonNode.Parse(File.ReadAllText(_temp.Combine("matched", "metrics.json")))!;
+        Assert.Equal([4L, 2, 1], before["test_class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
+        Assert.Equal(1.0 / 7, before["top1"]!.GetValue<double>(), 9);
+        Assert.Equal(4.0 / 7, after["top1"]!.GetValue<double>(), 9);
+        Assert.Equal("train", after["prior"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void APretrainedBackboneFileInitialisesStageOne()
+    {
+        // With lr 0 training leaves the convolutions as loaded, so the checkpoint must hold the file's weights.
+        string pretrained = _temp.Combine("backbone.safetensors");
+        using (var model = Balms.Models.LongTailModel.Create("resnet32", 3, 5))
+        {
+            var backbone = model.Backbone.state_dict();
+            SafeTensorsFile.Save(pretrained, backbone, new Dictionary<string, string>());
+        }
+        var result = CliRunner.Run("train", "--config", Config("pretrained", "loss: softmax\n  optimizer: {lr: 0}", $"  pretrained: {pretrained}"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains($"backbone initialised from {pretrained}", File.ReadAllText(Path.Combine(RunDirectory("pretrained"), "log.txt")));
+        var stored = SafeTensorsFile.Load(pretrained).Tensors;
+        using var trained = ModelWeights.Read(Path.Combine(RunDirectory("pretrained"), "checkpoints", "latest.safetensors"));
+        Assert.True(trained.Tensors["feat_model.conv1.weight"].allclose(stored["conv1.weight"], rtol: 0, atol: 0));
+        Assert.True(trained.Tensors["feat_model.layer3.4.conv2.weight"].allclose(stored["layer3.4.conv2.weight"], rtol: 0, atol: 0));
+        foreach (var tensor in stored.Values) tensor.Dispose();
+    }
+
+    [Fact]
+    public void AnUnreadableImageStopsTrainingWithItsName()
+    {
+        // In the test split, which the end-of-epoch evaluation reads in full.
+        string broken = Path.Combine(Data("test", "cow"), "broken.jpg");
+        File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2]);
+
+        var result = CliRunner.Run("train", "--config", Config("broken"));
+
+        AssertOneLineError(result, broken);
+    }
+
+    [Fact]
+    public void AnEmptyClassFolderIsNamed()
+    {
+        Directory.CreateDirectory(Data("train", "dog"));
+
+        AssertOneLineError(CliRunner.Run("data", "--config", Config("empty")), Data("train", "dog"));
+    }
+
+    [Fact]
+    public void PredictRejectsACheckpointWithoutClassNames()
+    {
+        string weights = _temp.Combine("weights.safetensors");
+        using (var model = Balms.Models.LongTailModel.Create("resnet32", 3, 3))
+            SafeTensorsFile.Save(weights, model.state_dict(), new Dictionary<string, string>());
+
+        var result = CliRunner.Run("predict", "--checkpoint", weights, Data("test"));
+
+        AssertOneLineError(result, "no class names");
+    }
+
+    private static void AssertOneLineError(CliRunner.Result result, string expected)
+    {
+        Assert.Equal(2, result.ExitCode);
+        string message = result.Error.Trim();
+        Assert.StartsWith("error: ", message);
+        Assert.DoesNotContain('\n', message);
+        Assert.Contains(expected, message);
+    }
+
+    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < epsilon;
+        public int GetHashCode(double value) => 0;
+    }
+}

@@ -1,0 +1,56 @@
+using Balms.Data;
+using Balms.Inference;
+using Balms.Tests.Data.LongTail;
+using Balms.Tests.Fixtures;
+
+namespace Balms.Tests.Inference;
+
+public class LabelShiftedTestSetTests
+{
+    // Training counts rank the classes 0 (100), 2 (50), 1 (10); weights IF^(-r/2) = 1, 1/2, 1/4 at IF 4.
+    private static readonly long[] TrainCounts = [100, 10, 50];
+    private static readonly long[] TestCounts = [20, 20, 20];
+
+    [Fact]
+    public void ForwardFollowsTheTrainingOrder() =>
+        Assert.Equal([20, 5, 10], LabelShiftedTestSet.Counts("forward:4", TrainCounts, TestCounts));
+
+    [Fact]
+    public void BackwardReversesIt() =>
+        Assert.Equal([5, 20, 10], LabelShiftedTestSet.Counts("backward:4", TrainCounts, TestCounts));
+
+    [Fact]
+    public void TheSmallestTestClassSetsTheScaleAndEveryClassKeepsOneImage() =>
+        // m = 3: floor(3 * [1, 1/100, 1/10]) = [3, 0, 0] -> at least 1.
+        Assert.Equal([3, 1, 1], LabelShiftedTestSet.Counts("forward:100", TrainCounts, [3L, 9, 9]));
+
+    [Fact]
+    public void AFileGivesPerClassWeights()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("test-prior.json");
+        File.WriteAllText(file, "[1, 0, 2]");
+
+        Assert.Equal([10, 0, 20], LabelShiftedTestSet.Counts(file, TrainCounts, TestCounts));
+    }
+
+    [Theory]
+    [InlineData("forward")]
+    [InlineData("forward:0.5")]
+    [InlineData("sideways:4")]
+    public void MalformedSpecsAreRejected(string spec) =>
+        Assert.Throws<BalmsException>(() => LabelShiftedTestSet.Counts(spec, TrainCounts, TestCounts));
+
+    [Fact]
+    public void TheDrawKeepsTheCountsAndDependsOnTheSeed()
+    {
+        var test = new ImageDataset(new LabelOnlySource(Enumerable.Range(0, 30).Select(i => i % 3).ToArray(), 3),
+            Balms.Data.Transforms.ImageTransforms.CifarTest());
+
+        var drawn = LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1);
+
+        Assert.Equal([10L, 2, 5], drawn.ClassCounts());
+        var again = LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1);
+        Assert.Equal(Enumerable.Range(0, drawn.Count).Select(drawn.Source.Describe), Enumerable.Range(0, again.Count).Select(again.Source.Describe));
+    }
+}
