@@ -93,4 +93,26 @@ public class TrainCommandTests : IDisposable
         double total = distribution[2].Split(',').Skip(1).Sum(p => double.Parse(p, CultureInfo.InvariantCulture));
         Assert.Equal(1.0, total, 6);
     }
+
+    [Fact]
+    public void DecoupledStageKeepsBatchNormInTrainModeUnlessFrozen()
+    {
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data).ExitCode);
+        string decoupled = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n" + """
+              loss: balanced_softmax
+              num_epochs: 1
+            """;
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("moving", decoupled), "--data-root", _data).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("frozen", decoupled + "\n  freeze_batch_norm: true"), "--data-root", _data).ExitCode);
+
+        float[] RunningMean(string run, string checkpoint)
+        {
+            using var loaded = Balms.Training.Checkpoints.Checkpoint.Load(_temp.Combine("runs", run, "checkpoints", checkpoint));
+            return loaded.Tensors["feat_model.bn1.running_mean"].data<float>().ToArray();
+        }
+        float[] stageOne = RunningMean("stage1", "best.safetensors");
+        // As the original: BatchNorm statistics keep moving with the stage-2 batches although the weights are frozen.
+        Assert.NotEqual(stageOne, RunningMean("moving", "latest.safetensors"));
+        Assert.Equal(stageOne, RunningMean("frozen", "latest.safetensors"));
+    }
 }
