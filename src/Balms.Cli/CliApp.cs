@@ -19,6 +19,7 @@ public static class CliApp
         ["data"] = ("data --config FILE [--data-root DIR] [--set key=value ...]", DataCommand.Run),
         ["report"] = (ReportCommand.Usage, ReportCommand.Run),
         ["export"] = (ExportCommand.Usage, ExportCommand.Run),
+        ["bench"] = (BenchCommand.Usage, BenchCommand.Run),
     };
 
     public static int Run(string[] args)

@@ -1,0 +1,36 @@
+using Balms.Losses;
+using Balms.Models;
+using Balms.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Balms.Benchmarks;
+
+/// <summary>
+/// The bare training step: ResNet-32 forward, cross-entropy, backward and the SGD-with-momentum update on one fixed
+/// synthetic batch; the same work as benchmarks/pytorch_step.py does in PyTorch.
+/// </summary>
+public static class TrainStepBenchmark
+{
+    public static double ImagesPerSecond(BenchmarkSettings settings)
+    {
+        torch.manual_seed(0);
+        using var model = LongTailModel.Create("resnet32", settings.Channels, settings.Classes);
+        using var loss = LossRegistry.Create("softmax", Enumerable.Repeat(1L, settings.Classes).ToArray());
+        using var optimizer = new SgdMomentum(
+            [new SgdMomentum.Group("all", model.named_parameters().ToList(), BaseLr: 0.05)], momentum: 0.9, weightDecay: 5e-4);
+        using var images = torch.randn(settings.BatchSize, settings.Channels, settings.ImageSize, settings.ImageSize);
+        using var labels = torch.randint(0, settings.Classes, settings.BatchSize);
+        model.train();
+        return StepTiming.ImagesPerSecond(settings.WarmupSteps, settings.TimedSteps, settings.BatchSize, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var batchLoss = loss.Forward(model.call(images), labels);
+            optimizer.ZeroGrad();
+            batchLoss.backward();
+            // As the Trainer and the PyTorch script: the loss is read every step.
+            _ = batchLoss.item<float>();
+            optimizer.Step(group => group.BaseLr);
+        });
+    }
+}
