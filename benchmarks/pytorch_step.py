@@ -3,7 +3,7 @@
 
 The training step (cross-entropy, backward, SGD with momentum 0.9 and weight decay 5e-4) runs on one fixed synthetic
 batch, timed after warm-up steps; the evaluation pass (eval mode, no gradients) likewise on one fixed batch.
-Prints one JSON object on stdout.
+Prints one JSON object on stdout ({"unavailable": reason} when torch cannot be imported).
 
 ResNet-32 as the original BALMS code's CIFAR network: 3x3 stem with 16 channels, three stages of five basic blocks
 (widths 16/32/64, stride 2 at the start of stages 2 and 3, parameter-free "option A" shortcut), global average pooling
@@ -11,11 +11,18 @@ to 64 features, then a linear classifier; Kaiming-normal (fan-in) convolution we
 """
 import argparse
 import json
+import resource
+import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as error:
+    # Not a failure: the caller leaves the PyTorch figures out.
+    print(json.dumps({"unavailable": f"cannot import torch ({error})"}))
+    sys.exit(0)
 
 
 def conv3x3(inputs, outputs, stride=1):
@@ -99,11 +106,14 @@ def main():
     model.train()
 
     def step():
-        loss = F.cross_entropy(model(images), labels)
+        logits = model(images)
+        loss = F.cross_entropy(logits, labels)
         optimizer.zero_grad()
         loss.backward()
+        # As the Balms trainer: the loss and the number of correct predictions are read every step.
+        loss.item()
+        (logits.argmax(1) == labels).sum().item()
         optimizer.step()
-        return loss.item()
 
     train_seconds = timed(step, args.warmup, args.steps)
 
@@ -120,6 +130,7 @@ def main():
     print(json.dumps({
         "train_images_per_s": args.batch * args.steps / train_seconds,
         "eval_images_per_s": args.eval_batch * args.eval_steps / eval_seconds,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
         "steps": args.steps,
         "threads": torch.get_num_threads(),
         "channels_last": args.channels_last,

@@ -47,6 +47,7 @@ public static class BenchCommand
             Console.WriteLine($"  PyTorch, OMP_WAIT_POLICY=PASSIVE    {passive.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
         Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
+        Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {1000 * report.BatchSize / report.TrainStepImagesPerSecond:F0} ms)");
         Console.WriteLine($"  training loop, Fashion-MNIST-LT     {report.FashionMnistLoop.TrainImagesPerSecond,8:F1} images/s   ({report.FashionMnistSource})");
         string pytorchEval = report.PyTorch is { } p ? $"   (PyTorch {p.EvaluationImagesPerSecond:F1})" : "";
         Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");

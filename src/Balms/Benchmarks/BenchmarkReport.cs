@@ -14,6 +14,8 @@ public sealed record BenchmarkReport
 
     public required double TrainStepImagesPerSecond { get; init; }
     public required LoopMeasurement CifarLoop { get; init; }
+    /// <summary>One thread's time to read and augment one CIFAR training batch (AutoAugment, Cutout).</summary>
+    public required double AugmentationMsPerBatch { get; init; }
     public required LoopMeasurement FashionMnistLoop { get; init; }
     public required string FashionMnistSource { get; init; }
     public required LoopMeasurement DecoupledRun { get; init; }
@@ -46,6 +48,8 @@ public sealed record BenchmarkReport
             ["train_step_images_per_s"] = Round(TrainStepImagesPerSecond),
             ["train_loop_images_per_s"] = Round(CifarLoop.TrainImagesPerSecond),
             ["train_loop_overhead_fraction"] = Round(LoopOverhead, 3),
+            ["augmentation_ms_per_batch"] = Round(AugmentationMsPerBatch),
+            ["step_ms"] = Round(1000 * BatchSize / TrainStepImagesPerSecond),
             ["fashion_mnist_loop_images_per_s"] = Round(FashionMnistLoop.TrainImagesPerSecond),
             ["fashion_mnist_source"] = FashionMnistSource,
             ["eval_images_per_s"] = Round(EvaluationImagesPerSecond),
@@ -72,6 +76,7 @@ public sealed record BenchmarkReport
             json["pytorch_version"] = pytorch.TorchVersion;
             json["pytorch_train_step_images_per_s"] = Round(pytorch.TrainImagesPerSecond);
             json["pytorch_eval_images_per_s"] = Round(pytorch.EvaluationImagesPerSecond);
+            json["pytorch_peak_rss_mb"] = Round(pytorch.PeakResidentMb);
             json["train_step_vs_pytorch"] = Round(TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond, 3);
             json["train_loop_vs_pytorch"] = Round(CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond, 3);
             json["eval_vs_pytorch"] = Round(EvaluationImagesPerSecond / pytorch.EvaluationImagesPerSecond, 3);

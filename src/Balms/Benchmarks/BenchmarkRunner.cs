@@ -30,12 +30,8 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
     private BenchmarkReport Measure(string work, CancellationToken cancellation)
     {
         double loadAtStart = LoadAverage();
-        string? pytorchSkipped = pytorch is null ? $"{PyTorchReference.ScriptPath} not found" : null;
-        if (pytorch is not null && !pytorch.IsAvailable())
-        {
-            pytorchSkipped = $"{settings.Python} cannot import torch";
-            pytorch = null;
-        }
+        var reference = pytorch;
+        string? pytorchSkipped = reference is null ? $"{PyTorchReference.ScriptPath} not found" : null;
         var steps = new List<double>();
         var pytorchDefault = new List<PyTorchMeasurement>();
         var pytorchPassive = new List<PyTorchMeasurement>();
@@ -47,10 +43,15 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             ProcessMemory.ResetPeak();
             steps.Add(TrainStepBenchmark.ImagesPerSecond(settings));
             stepPeak = Math.Max(stepPeak, ProcessMemory.PeakResidentMb());
-            if (pytorch is null) return;
+            if (reference is null) return;
             progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
-            pytorchDefault.Add(pytorch.Measure(settings, waitPolicy: null));
-            pytorchPassive.Add(pytorch.Measure(settings, waitPolicy: "PASSIVE"));
+            if (reference.Measure(settings, waitPolicy: null, out pytorchSkipped) is not { } measured)
+            {
+                reference = null;
+                return;
+            }
+            pytorchDefault.Add(measured);
+            if (settings.PyTorchWithPassiveWaits && reference.Measure(settings, "PASSIVE", out _) is { } passive) pytorchPassive.Add(passive);
         }
 
         int roundsBefore = (settings.StepRounds + 1) / 2;
@@ -66,7 +67,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
                 MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
                 Optimizer = new OptimizerOptions { Lr = 0.05 },
             });
+        double augmentationMs = AugmentationBenchmark.MillisecondsPerBatch(stageOne, settings.WarmupSteps, settings.TimedSteps);
         var cifarLoop = TrainerBenchmark.Run(stageOne, settings.WarmupSteps, cancellation);
+        // The remaining rounds right after the loop, so that the loop is compared with a step measured around it.
+        for (int round = roundsBefore; round < settings.StepRounds; round++) StepRound(round);
 
         var (fashionRoot, fashionHead, fashionSource) = FashionMnistData(work);
         progress($"training loop: Fashion-MNIST-LT ({fashionSource}), ResNet-32");
@@ -96,8 +100,6 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         var balms = TrainerBenchmark.Run(Options("cifar_balms", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms"),
             decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }), settings.WarmupSteps, cancellation);
 
-        for (int round = roundsBefore; round < settings.StepRounds; round++) StepRound(round);
-
         return new BenchmarkReport
         {
             CpuModel = CpuModel(),
@@ -108,6 +110,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             LoadAverageAtEnd = LoadAverage(),
             TrainStepImagesPerSecond = Median(steps),
             CifarLoop = cifarLoop,
+            AugmentationMsPerBatch = augmentationMs,
             FashionMnistLoop = fashionLoop,
             FashionMnistSource = fashionSource,
             DecoupledRun = decoupled,
@@ -152,7 +155,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
 
     private static PyTorchMeasurement? MedianRun(IReadOnlyList<PyTorchMeasurement> runs) => runs.Count == 0 ? null
         : new PyTorchMeasurement(Median(runs.Select(r => r.TrainImagesPerSecond).ToList()),
-            Median(runs.Select(r => r.EvaluationImagesPerSecond).ToList()), runs[0].TorchVersion);
+            Median(runs.Select(r => r.EvaluationImagesPerSecond).ToList()), runs.Max(r => r.PeakResidentMb), runs[0].TorchVersion);
 
     private static double LoadAverage()
     {

@@ -14,8 +14,8 @@ public sealed record BenchmarkSettings
     public int TimedSteps { get; init; } = 10;
 
     /// <summary>
-    /// Measurements of the bare step (and of the PyTorch reference) alternate in this many rounds, half before the
-    /// training loops and half after, so that a change in machine load affects both sides alike.
+    /// Measurements of the bare step (and of the PyTorch reference) alternate in this many rounds, half right before
+    /// the CIFAR training loop and half right after it, so that a change in machine load affects all three alike.
     /// </summary>
     public int StepRounds { get; init; } = 2;
 
@@ -44,6 +44,9 @@ public sealed record BenchmarkSettings
 
     public string Python { get; init; } = "/usr/bin/python3";
 
+    /// <summary>Also measure PyTorch with OMP_WAIT_POLICY=PASSIVE, the OpenMP setting Balms runs with.</summary>
+    public bool PyTorchWithPassiveWaits { get; init; } = true;
+
     /// <summary>The full benchmark (a few minutes on two cores).</summary>
     public static BenchmarkSettings Full => new();
 
@@ -52,6 +55,6 @@ public sealed record BenchmarkSettings
     {
         BatchSize = 8, EvaluationBatchSize = 8, WarmupSteps = 1, TimedSteps = 1, StepRounds = 1,
         TrainImagesPerClass = 16, TestImagesPerClass = 2, ImbalanceFactor = 2, LoopEpochs = 2, DecoupledEpochs = 1,
-        MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false,
+        MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithPassiveWaits = false,
     };
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -5,53 +6,57 @@ using System.Text.Json;
 namespace Balms.Benchmarks;
 
 /// <summary>What benchmarks/pytorch_step.py measured.</summary>
-public sealed record PyTorchMeasurement(double TrainImagesPerSecond, double EvaluationImagesPerSecond, string TorchVersion);
+public sealed record PyTorchMeasurement(double TrainImagesPerSecond, double EvaluationImagesPerSecond, double PeakResidentMb, string TorchVersion);
 
-/// <summary>
-/// Runs the repository's PyTorch reference script (benchmarks/pytorch_step.py) with a given Python, when that Python
-/// can import torch.
-/// </summary>
+/// <summary>Runs the repository's PyTorch reference script (benchmarks/pytorch_step.py) with a given Python.</summary>
 public sealed class PyTorchReference(string python, string script)
 {
     public const string ScriptPath = "benchmarks/pytorch_step.py";
 
-    /// <summary>Whether <c>python -c "import torch"</c> succeeds.</summary>
-    public bool IsAvailable()
-    {
-        if (!File.Exists(script)) return false;
-        try
-        {
-            var (exitCode, _, _) = Execute(["-c", "import torch"], waitPolicy: null);
-            return exitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no such executable
-        }
-    }
-
+    /// <summary>
+    /// Runs the script with the benchmark's sizes and thread count; null (with the reason in
+    /// <paramref name="unavailable"/>) when the Python does not exist or cannot import torch.
+    /// </summary>
     /// <param name="waitPolicy">OMP_WAIT_POLICY for the child, or null to leave its environment as this process got it.</param>
-    public PyTorchMeasurement Measure(BenchmarkSettings settings, string? waitPolicy)
+    public PyTorchMeasurement? Measure(BenchmarkSettings settings, string? waitPolicy, out string? unavailable)
     {
         string I(int value) => value.ToString(CultureInfo.InvariantCulture);
-        var (exitCode, output, error) = Execute(
+        string[] arguments =
         [
             script, "--threads", I(settings.Threads), "--batch", I(settings.BatchSize), "--size", I(settings.ImageSize),
             "--channels", I(settings.Channels), "--classes", I(settings.Classes), "--warmup", I(settings.WarmupSteps),
             "--steps", I(settings.TimedSteps), "--eval-batch", I(settings.EvaluationBatchSize), "--eval-steps", I(settings.TimedSteps),
-        ], waitPolicy);
+        ];
+        int exitCode;
+        string output, error;
+        try
+        {
+            (exitCode, output, error) = Execute(arguments, waitPolicy);
+        }
+        catch (Win32Exception)
+        {
+            unavailable = $"{python} cannot be run";
+            return null;
+        }
         if (exitCode != 0)
             throw new BalmsException($"{script} failed (exit code {exitCode}): {error.Trim().Split('\n').LastOrDefault()}");
         try
         {
             using var json = JsonDocument.Parse(output);
             var root = json.RootElement;
+            if (root.TryGetProperty("unavailable", out var reason))
+            {
+                unavailable = $"{python}: {reason.GetString()}";
+                return null;
+            }
+            unavailable = null;
             return new PyTorchMeasurement(root.GetProperty("train_images_per_s").GetDouble(),
-                root.GetProperty("eval_images_per_s").GetDouble(), root.GetProperty("torch_version").GetString() ?? "?");
+                root.GetProperty("eval_images_per_s").GetDouble(), root.GetProperty("peak_rss_mb").GetDouble(),
+                root.GetProperty("torch_version").GetString() ?? "?");
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new BalmsException($"{script} printed no valid result (expected one JSON object with train_images_per_s, eval_images_per_s, torch_version): {e.Message}");
+            throw new BalmsException($"{script} printed no valid result (expected one JSON object with train_images_per_s, eval_images_per_s, peak_rss_mb, torch_version): {e.Message}");
         }
     }
 

@@ -25,11 +25,13 @@ public static class TrainStepBenchmark
         return StepTiming.ImagesPerSecond(settings.WarmupSteps, settings.TimedSteps, settings.BatchSize, () =>
         {
             using var scope = torch.NewDisposeScope();
-            var batchLoss = loss.Forward(model.call(images), labels);
+            var logits = model.call(images);
+            var batchLoss = loss.Forward(logits, labels);
             optimizer.ZeroGrad();
             batchLoss.backward();
-            // As the Trainer and the PyTorch script: the loss is read every step.
+            // As the Trainer: the loss and the number of correct predictions are read every step.
             _ = batchLoss.item<float>();
+            _ = logits.argmax(1).eq(labels).sum().item<long>();
             optimizer.Step(group => group.BaseLr);
         });
     }
