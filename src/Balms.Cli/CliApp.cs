@@ -20,6 +20,7 @@ public static class CliApp
         ["predict"] = (PredictCommand.Usage, PredictCommand.Run),
         ["report"] = (ReportCommand.Usage, ReportCommand.Run),
         ["export"] = (ExportCommand.Usage, ExportCommand.Run),
+        ["bench"] = (BenchCommand.Usage, BenchCommand.Run),
     };
 
     public static int Run(string[] args)

@@ -21,7 +21,9 @@ public static class Evaluator
         observer.EvaluationStarted(split, n);
         try
         {
-            using var noGrad = torch.no_grad();
+            // Inference mode rather than no_grad: the outputs are only read, so libtorch can skip version counters and
+            // view tracking as well as the graph.
+            using var inference = torch.inference_mode();
             foreach (var batch in loader.Stream(BatchLoader.Sequential(n, batchSize), epoch: 0, cancellation: cancellation))
             {
                 using var scope = torch.NewDisposeScope();

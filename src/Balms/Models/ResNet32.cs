@@ -8,6 +8,7 @@ namespace Balms.Models;
 /// The CIFAR ResNet-32 of the long-tail literature (≈0.46 M parameters): a 3×3 stem with 16 channels, three stages of
 /// five basic blocks with widths 16/32/64 (stages 2 and 3 start with stride 2 and an option-A shortcut), and global
 /// average pooling to a 64-d feature. State-dict keys follow the original PyTorch module (conv1, bn1, layer1.0.conv1, …).
+/// Kernels and feature maps are kept channels-last (<see cref="ChannelsLast"/>), which makes a training step faster.
 /// </summary>
 public sealed class ResNet32 : FeatureExtractor
 {
@@ -33,6 +34,7 @@ public sealed class ResNet32 : FeatureExtractor
         layer3 = Stage(ref inPlanes, planes: 64, stride: 2);
         RegisterComponents();
         WeightInit.HeNormal(this, FanMode.FanIn);
+        ChannelsLast.ConvertParameters(this);
     }
 
     public int InputChannels { get; }
@@ -42,7 +44,7 @@ public sealed class ResNet32 : FeatureExtractor
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var maps = bn1.call(conv1.call(images)).relu_();
+        var maps = bn1.call(conv1.call(ChannelsLast.Of(images))).relu_();
         maps = layer3.call(layer2.call(layer1.call(maps)));
         return maps.mean([2, 3]).MoveToOuterDisposeScope();
     }

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using Balms.Benchmarks;
+
+namespace Balms.Cli;
+
+/// <summary>`balms bench`: training and evaluation throughput, memory, and the same step in PyTorch when available.</summary>
+public static class BenchCommand
+{
+    public const string Usage = "bench [--json] [--quick] [--threads N] [--python PATH]   (throughput and memory; PyTorch side by side when installed)";
+
+    public static int Run(Arguments arguments, CancellationToken cancellation)
+    {
+        arguments.Allow("--json", "--quick", "--threads", "--python");
+        var settings = arguments.Has("--quick") ? BenchmarkSettings.Quick : BenchmarkSettings.Full;
+        if (arguments.One("--threads") is { } threads)
+            settings = settings with { Threads = int.TryParse(threads, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw new BalmsException($"--threads: '{threads}' is not a positive integer") };
+        if (arguments.One("--python") is { } python) settings = settings with { Python = python };
+        bool json = arguments.Has("--json");
+
+        string? script = PyTorchReference.FindScript(AppContext.BaseDirectory) ?? PyTorchReference.FindScript(Directory.GetCurrentDirectory());
+        var reference = script is null ? null : new PyTorchReference(settings.Python, script);
+        var runner = new BenchmarkRunner(settings, reference, step => Console.Error.WriteLine($"bench: {step}..."));
+        BenchmarkReport report;
+        try
+        {
+            report = runner.Run(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("bench: interrupted");
+            return CliApp.Interrupted;
+        }
+
+        if (json) Console.WriteLine(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        else Print(report);
+        return 0;
+    }
+
+    private static void Print(BenchmarkReport report)
+    {
+        Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} compute threads, batch {report.BatchSize}; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
+        Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
+        if (report.PyTorch is { } pytorch)
+            Console.WriteLine($"  PyTorch {pytorch.TorchVersion} bare step (its defaults) {pytorch.TrainImagesPerSecond,8:F1} images/s   (Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x)");
+        if (report.PyTorchPassive is { } passive)
+            Console.WriteLine($"  PyTorch, OMP_WAIT_POLICY=PASSIVE    {passive.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond:F2}x)");
+        if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
+        Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
+        Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {1000 * report.BatchSize / report.TrainStepImagesPerSecond:F0} ms)");
+        Console.WriteLine($"  training loop, Fashion-MNIST-LT     {report.FashionMnistLoop.TrainImagesPerSecond,8:F1} images/s   ({report.FashionMnistSource})");
+        string pytorchEval = report.PyTorch is { } p ? $"   (PyTorch {p.EvaluationImagesPerSecond:F1})" : "";
+        Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");
+        Console.WriteLine($"  decoupled step                      {report.DecoupledRun.TrainImagesPerSecond,8:F1} images/s");
+        Console.WriteLine($"  BALMS step                          {report.BalmsRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledRun.TrainImagesPerSecond / report.BalmsRun.TrainImagesPerSecond:F2}x the decoupled step's time)");
+        Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; RSS after each epoch (MB): CIFAR {string.Join(", ", report.CifarLoop.ResidentMbAfterEpoch.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}; Fashion-MNIST {string.Join(", ", report.FashionMnistLoop.ResidentMbAfterEpoch.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}");
+    }
+}

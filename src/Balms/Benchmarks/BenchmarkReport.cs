@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+
+namespace Balms.Benchmarks;
+
+/// <summary>Everything one `balms bench` run measured; <see cref="ToJson"/> gives the --json output.</summary>
+public sealed record BenchmarkReport
+{
+    public required string CpuModel { get; init; }
+    public required int LogicalCpus { get; init; }
+    public required int Threads { get; init; }
+    public required int BatchSize { get; init; }
+    public required double LoadAverageAtStart { get; init; }
+    public required double LoadAverageAtEnd { get; init; }
+
+    public required double TrainStepImagesPerSecond { get; init; }
+    public required LoopMeasurement CifarLoop { get; init; }
+    /// <summary>One thread's time to read and augment one CIFAR training batch (AutoAugment, Cutout).</summary>
+    public required double AugmentationMsPerBatch { get; init; }
+    public required LoopMeasurement FashionMnistLoop { get; init; }
+    public required string FashionMnistSource { get; init; }
+    public required LoopMeasurement DecoupledRun { get; init; }
+    public required LoopMeasurement BalmsRun { get; init; }
+    public required double StepPeakResidentMb { get; init; }
+    public required double PeakResidentMb { get; init; }
+
+    /// <summary>PyTorch with the environment this process got (its defaults), when measured.</summary>
+    public PyTorchMeasurement? PyTorch { get; init; }
+    /// <summary>PyTorch with OMP_WAIT_POLICY=PASSIVE, the OpenMP setting Balms uses, when measured.</summary>
+    public PyTorchMeasurement? PyTorchPassive { get; init; }
+    /// <summary>Why PyTorch was not measured, when it was not.</summary>
+    public string? PyTorchSkipped { get; init; }
+
+    /// <summary>The part of the training loop's time that is not the bare step (loading, augmentation, bookkeeping).</summary>
+    public double LoopOverhead => 1 - CifarLoop.TrainImagesPerSecond / TrainStepImagesPerSecond;
+
+    public double EvaluationImagesPerSecond => CifarLoop.EvaluationImagesPerSecond ?? 0;
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["cpu_model"] = CpuModel,
+            ["logical_cpus"] = LogicalCpus,
+            ["threads"] = Threads,
+            ["batch_size"] = BatchSize,
+            ["load_average_start"] = Round(LoadAverageAtStart),
+            ["load_average_end"] = Round(LoadAverageAtEnd),
+            ["train_step_images_per_s"] = Round(TrainStepImagesPerSecond),
+            ["train_loop_images_per_s"] = Round(CifarLoop.TrainImagesPerSecond),
+            ["train_loop_overhead_fraction"] = Round(LoopOverhead, 3),
+            ["augmentation_ms_per_batch"] = Round(AugmentationMsPerBatch),
+            ["step_ms"] = Round(1000 * BatchSize / TrainStepImagesPerSecond),
+            ["fashion_mnist_loop_images_per_s"] = Round(FashionMnistLoop.TrainImagesPerSecond),
+            ["fashion_mnist_source"] = FashionMnistSource,
+            ["eval_images_per_s"] = Round(EvaluationImagesPerSecond),
+            ["decoupled_step_images_per_s"] = Round(DecoupledRun.TrainImagesPerSecond),
+            ["balms_step_images_per_s"] = Round(BalmsRun.TrainImagesPerSecond),
+            ["balms_step_time_ratio"] = Round(DecoupledRun.TrainImagesPerSecond / BalmsRun.TrainImagesPerSecond, 3),
+            ["peak_rss_mb"] = Round(PeakResidentMb),
+            ["peak_rss_mb_by_family"] = new JsonObject
+            {
+                ["train_step"] = Round(StepPeakResidentMb),
+                ["cifar_end_to_end"] = Round(CifarLoop.PeakResidentMb),
+                ["fashion_mnist_end_to_end"] = Round(FashionMnistLoop.PeakResidentMb),
+                ["cifar_decoupled"] = Round(DecoupledRun.PeakResidentMb),
+                ["cifar_balms"] = Round(BalmsRun.PeakResidentMb),
+            },
+            ["rss_mb_after_epoch"] = new JsonObject
+            {
+                ["cifar_end_to_end"] = Series(CifarLoop.ResidentMbAfterEpoch),
+                ["fashion_mnist_end_to_end"] = Series(FashionMnistLoop.ResidentMbAfterEpoch),
+            },
+        };
+        if (PyTorch is { } pytorch)
+        {
+            json["pytorch_version"] = pytorch.TorchVersion;
+            json["pytorch_train_step_images_per_s"] = Round(pytorch.TrainImagesPerSecond);
+            json["pytorch_eval_images_per_s"] = Round(pytorch.EvaluationImagesPerSecond);
+            json["pytorch_peak_rss_mb"] = Round(pytorch.PeakResidentMb);
+            json["train_step_vs_pytorch"] = Round(TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond, 3);
+            json["train_loop_vs_pytorch"] = Round(CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond, 3);
+            json["eval_vs_pytorch"] = Round(EvaluationImagesPerSecond / pytorch.EvaluationImagesPerSecond, 3);
+        }
+        if (PyTorchPassive is { } passive)
+        {
+            json["pytorch_passive_train_step_images_per_s"] = Round(passive.TrainImagesPerSecond);
+            json["pytorch_passive_eval_images_per_s"] = Round(passive.EvaluationImagesPerSecond);
+            json["train_loop_vs_pytorch_passive"] = Round(CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond, 3);
+        }
+        if (PyTorchSkipped is not null) json["pytorch_skipped"] = PyTorchSkipped;
+        return json;
+    }
+
+    private static double Round(double value, int digits = 1) => Math.Round(value, digits);
+
+    private static JsonArray Series(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)Round(v)).ToArray());
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Balms.Configuration;
+using Balms.Data.Readers;
+using TorchSharp;
+
+namespace Balms.Benchmarks;
+
+/// <summary>
+/// Runs every measurement of `balms bench`: the bare training step (alternating with the PyTorch reference when it
+/// is available), the end-to-end training loop on synthetic CIFAR-10-LT with the real augmentation and on
+/// Fashion-MNIST-LT, evaluation, and a decoupled and a BALMS stage on the first loop's checkpoint. Working files go to
+/// a temporary folder that is deleted afterwards.
+/// </summary>
+public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference? pytorch, Action<string> progress)
+{
+    public BenchmarkReport Run(CancellationToken cancellation)
+    {
+        torch.set_num_threads(settings.Threads);
+        string work = Path.Combine(Path.GetTempPath(), $"balms-bench-{Guid.NewGuid():N}");
+        try
+        {
+            return Measure(work, cancellation);
+        }
+        finally
+        {
+            if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private BenchmarkReport Measure(string work, CancellationToken cancellation)
+    {
+        double loadAtStart = LoadAverage();
+        var reference = pytorch;
+        string? pytorchSkipped = reference is null ? $"{PyTorchReference.ScriptPath} not found" : null;
+        var steps = new List<double>();
+        var pytorchDefault = new List<PyTorchMeasurement>();
+        var pytorchPassive = new List<PyTorchMeasurement>();
+        double stepPeak = 0;
+        void StepRound(int round)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            progress($"bare training step, round {round + 1}/{settings.StepRounds}");
+            ProcessMemory.ResetPeak();
+            steps.Add(TrainStepBenchmark.ImagesPerSecond(settings));
+            stepPeak = Math.Max(stepPeak, ProcessMemory.PeakResidentMb());
+            if (reference is null) return;
+            progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
+            if (reference.Measure(settings, waitPolicy: null, out pytorchSkipped) is not { } measured)
+            {
+                reference = null;
+                return;
+            }
+            pytorchDefault.Add(measured);
+            if (settings.PyTorchWithPassiveWaits && reference.Measure(settings, "PASSIVE", out _) is { } passive) pytorchPassive.Add(passive);
+        }
+
+        int roundsBefore = (settings.StepRounds + 1) / 2;
+        for (int round = 0; round < roundsBefore; round++) StepRound(round);
+
+        string cifarRoot = SyntheticDatasets.WriteCifar10(Path.Combine(work, "cifar10"), settings.TrainImagesPerClass, settings.TestImagesPerClass, seed: 1);
+        progress("training loop: synthetic CIFAR-10-LT, ResNet-32, CIFAR augmentation (AutoAugment, Cutout)");
+        var stageOne = Options("cifar_end_to_end", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "stage1"),
+            new TrainingOptions
+            {
+                NumEpochs = settings.LoopEpochs,
+                EvalEvery = 1,
+                MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
+                Optimizer = new OptimizerOptions { Lr = 0.05 },
+            });
+        double augmentationMs = AugmentationBenchmark.MillisecondsPerBatch(stageOne, settings.WarmupSteps, settings.TimedSteps);
+        var cifarLoop = TrainerBenchmark.Run(stageOne, settings.WarmupSteps, cancellation);
+        // The remaining rounds right after the loop, so that the loop is compared with a step measured around it.
+        for (int round = roundsBefore; round < settings.StepRounds; round++) StepRound(round);
+
+        var (fashionRoot, fashionHead, fashionSource) = FashionMnistData(work);
+        progress($"training loop: Fashion-MNIST-LT ({fashionSource}), ResNet-32");
+        var fashionLoop = TrainerBenchmark.Run(Options("fashion_end_to_end", DatasetKind.FashionMnistLt, fashionRoot, fashionHead, Path.Combine(work, "runs", "fashion"),
+            new TrainingOptions
+            {
+                NumEpochs = settings.LoopEpochs,
+                EvalEvery = settings.LoopEpochs,
+                MaxStepsPerEpoch = settings.MaxStepsPerEpoch ?? settings.FashionMnistStepsPerEpoch,
+                Optimizer = new OptimizerOptions { Lr = 0.05 },
+            }), settings.WarmupSteps, cancellation);
+
+        var decoupledTraining = new TrainingOptions
+        {
+            Stage = TrainingStage.Decoupled,
+            ModelDir = stageOne.Output.Dir,
+            Loss = new BalancedSoftmaxLossOptions(),
+            NumEpochs = settings.DecoupledEpochs,
+            EvalEvery = settings.DecoupledEpochs,
+            MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
+            Optimizer = new OptimizerOptions { Lr = 0.1 },
+        };
+        progress("decoupled stage (Balanced Softmax, frozen backbone) on the loop's checkpoint");
+        var decoupled = TrainerBenchmark.Run(Options("cifar_decoupled", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "decoupled"),
+            decoupledTraining), settings.WarmupSteps, cancellation);
+        progress("BALMS stage (Balanced Softmax + Meta Sampler) on the loop's checkpoint");
+        var balms = TrainerBenchmark.Run(Options("cifar_balms", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms"),
+            decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }), settings.WarmupSteps, cancellation);
+
+        return new BenchmarkReport
+        {
+            CpuModel = CpuModel(),
+            LogicalCpus = Environment.ProcessorCount,
+            Threads = torch.get_num_threads(),
+            BatchSize = settings.BatchSize,
+            LoadAverageAtStart = loadAtStart,
+            LoadAverageAtEnd = LoadAverage(),
+            TrainStepImagesPerSecond = Median(steps),
+            CifarLoop = cifarLoop,
+            AugmentationMsPerBatch = augmentationMs,
+            FashionMnistLoop = fashionLoop,
+            FashionMnistSource = fashionSource,
+            DecoupledRun = decoupled,
+            BalmsRun = balms,
+            StepPeakResidentMb = stepPeak,
+            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb }.Max(),
+            PyTorch = MedianRun(pytorchDefault),
+            PyTorchPassive = MedianRun(pytorchPassive),
+            PyTorchSkipped = pytorchSkipped,
+        };
+    }
+
+    private ExperimentOptions Options(string name, DatasetKind dataset, string root, int? headClassSize, string output, TrainingOptions training) => new()
+    {
+        Name = name,
+        Device = "cpu",
+        Data = new DataOptions
+        {
+            Dataset = dataset,
+            Root = root,
+            ImbalanceFactor = settings.ImbalanceFactor,
+            HeadClassSize = headClassSize,
+            Workers = settings.LoaderWorkers,
+        },
+        Training = training with { BatchSize = settings.BatchSize },
+        Output = new OutputOptions { Dir = output },
+    };
+
+    private (string Root, int? HeadClassSize, string Source) FashionMnistData(string work)
+    {
+        if (settings.UseInstalledFashionMnist && Directory.Exists(FashionMnist.DebianDirectory))
+            return (FashionMnist.DebianDirectory, null, $"installed files in {FashionMnist.DebianDirectory}");
+        string root = SyntheticDatasets.WriteFashionMnist(Path.Combine(work, "fashion-mnist"), settings.TrainImagesPerClass, settings.TestImagesPerClass, seed: 2);
+        return (root, settings.TrainImagesPerClass, "synthetic IDX files");
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static PyTorchMeasurement? MedianRun(IReadOnlyList<PyTorchMeasurement> runs) => runs.Count == 0 ? null
+        : new PyTorchMeasurement(Median(runs.Select(r => r.TrainImagesPerSecond).ToList()),
+            Median(runs.Select(r => r.EvaluationImagesPerSecond).ToList()), runs.Max(r => r.PeakResidentMb), runs[0].TorchVersion);
+
+    private static double LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) ? double.Parse(File.ReadAllText(path).Split(' ')[0], CultureInfo.InvariantCulture) : 0;
+    }
+
+    private static string CpuModel()
+    {
+        const string path = "/proc/cpuinfo";
+        var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line?.Split(':', 2)[1].Trim() ?? "unknown";
+    }
+}

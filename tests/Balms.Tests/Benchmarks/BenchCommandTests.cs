@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Balms.Benchmarks;
+using Balms.Tests.Cli;
+
+namespace Balms.Tests.Benchmarks;
+
+public class BenchCommandTests
+{
+    private static readonly string[] MeasuredKeys =
+    [
+        "train_step_images_per_s", "train_loop_images_per_s", "fashion_mnist_loop_images_per_s", "eval_images_per_s",
+        "balms_step_images_per_s", "decoupled_step_images_per_s", "peak_rss_mb",
+    ];
+
+    private const string PyTorchKey = "pytorch_train_step_images_per_s";
+
+    private static JsonObject RunQuickBench(params string[] extra)
+    {
+        var result = CliRunner.Run(["bench", "--quick", "--json", .. extra]);
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        return JsonNode.Parse(result.Output)!.AsObject();
+    }
+
+    private static void AssertMeasured(JsonObject json)
+    {
+        foreach (string key in MeasuredKeys)
+        {
+            Assert.True(json.ContainsKey(key), $"missing {key}");
+            Assert.True(json[key]!.GetValue<double>() > 0, $"{key} = {json[key]}");
+        }
+        var rss = json["rss_mb_after_epoch"]!["cifar_end_to_end"]!.AsArray();
+        Assert.Equal(BenchmarkSettings.Quick.LoopEpochs, rss.Count);
+        Assert.All(rss, value => Assert.True(value!.GetValue<double>() > 0));
+        // The peak of the whole run bounds every family's peak.
+        double peak = json["peak_rss_mb"]!.GetValue<double>();
+        Assert.All(json["peak_rss_mb_by_family"]!.AsObject(), family => Assert.InRange(family.Value!.GetValue<double>(), 1e-9, peak));
+    }
+
+    [Fact]
+    public void WithoutPyTorchTheJsonOmitsThePyTorchFigures()
+    {
+        var json = RunQuickBench("--python", "/nonexistent/python3");
+        AssertMeasured(json);
+        Assert.False(json.ContainsKey(PyTorchKey));
+        Assert.Contains("/nonexistent/python3", json["pytorch_skipped"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void PyTorchIsMeasuredExactlyWhenItCanBeImported()
+    {
+        var json = RunQuickBench();
+        AssertMeasured(json);
+        if (PythonImportsTorch("/usr/bin/python3"))
+        {
+            Assert.True(json[PyTorchKey]!.GetValue<double>() > 0);
+            Assert.True(json["pytorch_eval_images_per_s"]!.GetValue<double>() > 0);
+            Assert.False(json.ContainsKey("pytorch_skipped"));
+        }
+        else Assert.False(json.ContainsKey(PyTorchKey));
+    }
+
+    private static bool PythonImportsTorch(string python)
+    {
+        if (!File.Exists(python)) return false;
+        using var process = Process.Start(new ProcessStartInfo(python, ["-c", "import torch"]) { RedirectStandardError = true })!;
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
+}
