@@ -144,4 +144,30 @@ public class BadInputTests : IDisposable
         gzip.Write(header);
         gzip.Write(values);
     }
+
+    [Fact]
+    public void UnwritableOutputDirectoryIsReported()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        File.WriteAllText(RunDirectory, "a file where the run directory should go");
+        var result = CliRunner.Run("train", "--config", Config(), "--data-root", data);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot write to the output directory", result.Error);
+        Assert.Equal("a file where the run directory should go", File.ReadAllText(RunDirectory));
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        // An absurd learning rate blows the weights up after the first update.
+        var result = CliRunner.Run("train", "--config", Config(), "--data-root", data, "--set", "training.optimizer.lr=1e30",
+            "--set", "training.loss=softmax", "--set", "training.checkpoint_every_steps=1", "--set", "training.num_epochs=3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("the training loss became", result.Error);
+        Assert.Contains("step", result.Error);
+        using var last = Balms.Training.Checkpoints.Checkpoint.Load(Path.Combine(RunDirectory, "checkpoints", "latest.safetensors"));
+        foreach (var (name, tensor) in last.Tensors)
+            if (tensor.is_floating_point()) Assert.True(tensor.isfinite().all().item<bool>(), $"{name} is not finite in the kept checkpoint");
+    }
 }
