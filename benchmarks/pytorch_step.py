@@ -11,7 +11,6 @@ to 64 features, then a linear classifier; Kaiming-normal (fan-in) convolution we
 """
 import argparse
 import json
-import resource
 import sys
 import time
 
@@ -80,6 +79,16 @@ def timed(work, warmup, repetitions):
     return time.perf_counter() - start
 
 
+def peak_rss_mb():
+    """VmHWM of this process. (getrusage's ru_maxrss is no use here: after fork and exec it still holds the peak of the
+    process that started this one when that was larger.)"""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, required=True)
@@ -130,7 +139,7 @@ def main():
     print(json.dumps({
         "train_images_per_s": args.batch * args.steps / train_seconds,
         "eval_images_per_s": args.eval_batch * args.eval_steps / eval_seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
+        "peak_rss_mb": peak_rss_mb(),
         "steps": args.steps,
         "threads": torch.get_num_threads(),
         "channels_last": args.channels_last,

@@ -42,7 +42,7 @@ public static class BenchCommand
         Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} compute threads, batch {report.BatchSize}; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
         Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
         if (report.PyTorch is { } pytorch)
-            Console.WriteLine($"  PyTorch {pytorch.TorchVersion} bare step (its defaults) {pytorch.TrainImagesPerSecond,8:F1} images/s   (Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x)");
+            Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchPassive is { } passive)
             Console.WriteLine($"  PyTorch, OMP_WAIT_POLICY=PASSIVE    {passive.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
@@ -53,6 +53,11 @@ public static class BenchCommand
         Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");
         Console.WriteLine($"  decoupled step                      {report.DecoupledRun.TrainImagesPerSecond,8:F1} images/s");
         Console.WriteLine($"  BALMS step                          {report.BalmsRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledRun.TrainImagesPerSecond / report.BalmsRun.TrainImagesPerSecond:F2}x the decoupled step's time)");
-        Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; RSS after each epoch (MB): CIFAR {string.Join(", ", report.CifarLoop.ResidentMbAfterEpoch.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}; Fashion-MNIST {string.Join(", ", report.FashionMnistLoop.ResidentMbAfterEpoch.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}");
+        string pytorchPeak = report.PyTorch is { } q ? $"; PyTorch process {q.PeakResidentMb:F0}" : "";
+        Console.WriteLine($"  peak RSS (MB): bare step {report.StepPeakResidentMb:F0}, CIFAR loop {report.CifarLoop.PeakResidentMb:F0}, Fashion-MNIST loop {report.FashionMnistLoop.PeakResidentMb:F0}, decoupled {report.DecoupledRun.PeakResidentMb:F0}, BALMS {report.BalmsRun.PeakResidentMb:F0}{pytorchPeak}");
+        Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; after each epoch (CIFAR | Fashion-MNIST): RSS MB {Join(report.CifarLoop.ResidentMbAfterEpoch)} | {Join(report.FashionMnistLoop.ResidentMbAfterEpoch)}; live tensors {Join(report.CifarLoop.LiveTensorsAfterEpoch)} | {Join(report.FashionMnistLoop.LiveTensorsAfterEpoch)}");
     }
+
+    private static string Join<T>(IEnumerable<T> values) where T : IFormattable =>
+        string.Join(", ", values.Select(value => value.ToString("F0", CultureInfo.InvariantCulture)));
 }

@@ -70,6 +70,11 @@ public sealed record BenchmarkReport
                 ["cifar_end_to_end"] = Series(CifarLoop.ResidentMbAfterEpoch),
                 ["fashion_mnist_end_to_end"] = Series(FashionMnistLoop.ResidentMbAfterEpoch),
             },
+            ["live_tensors_after_epoch"] = new JsonObject
+            {
+                ["cifar_end_to_end"] = new JsonArray(CifarLoop.LiveTensorsAfterEpoch.Select(n => (JsonNode?)n).ToArray()),
+                ["fashion_mnist_end_to_end"] = new JsonArray(FashionMnistLoop.LiveTensorsAfterEpoch.Select(n => (JsonNode?)n).ToArray()),
+            },
         };
         if (PyTorch is { } pytorch)
         {

@@ -6,8 +6,8 @@ namespace Balms.Benchmarks;
 /// <summary>
 /// Times a Trainer run from its progress reports: training images per second over the steps after the warm-up
 /// (including each epoch's loader start, excluding the epoch-end evaluation and checkpoints), evaluation images per
-/// second (every evaluation but the first, which pays the one-off set-up of the evaluation shapes), and the resident
-/// memory after every epoch.
+/// second (every evaluation but the first, which pays the one-off set-up of the evaluation shapes), and after every
+/// epoch the resident memory and the number of live tensors (which stays flat unless tensors leak).
 /// </summary>
 internal sealed class LoopTimer(int batchSize, int warmupSteps) : ITrainingObserver
 {
@@ -20,6 +20,7 @@ internal sealed class LoopTimer(int batchSize, int warmupSteps) : ITrainingObser
     private int _evaluationSamples, _evaluations, _evaluatedSamples;
 
     public List<double> ResidentMbAfterEpoch { get; } = [];
+    public List<long> LiveTensorsAfterEpoch { get; } = [];
 
     public double TrainImagesPerSecond
     {
@@ -48,7 +49,13 @@ internal sealed class LoopTimer(int batchSize, int warmupSteps) : ITrainingObser
         // Evaluation, CSV row and checkpoints are not training throughput (the next epoch's loader start is): taken out
         // of the timed span once a later step makes them part of it.
         if (_timingStart is not null) _pendingEpochEnd = _clock.Elapsed - _lastStep;
+        // Tensors that were dropped without Dispose are released by their finalizers: run them first, so that the count
+        // is what is still reachable.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         ResidentMbAfterEpoch.Add(ProcessMemory.ResidentMb());
+        LiveTensorsAfterEpoch.Add(TorchSharp.torch.Tensor.TotalCount);
     }
 
     public void EvaluationStarted(string split, int samples)

@@ -6,7 +6,7 @@ namespace Balms.Benchmarks;
 
 /// <summary>What one timed Trainer run measured.</summary>
 public sealed record LoopMeasurement(double TrainImagesPerSecond, double? EvaluationImagesPerSecond,
-    IReadOnlyList<double> ResidentMbAfterEpoch, double PeakResidentMb);
+    IReadOnlyList<double> ResidentMbAfterEpoch, IReadOnlyList<long> LiveTensorsAfterEpoch, double PeakResidentMb);
 
 /// <summary>Runs a real training stage (catalog, batch loader, augmentation, Trainer) on the CPU and times it.</summary>
 internal static class TrainerBenchmark
@@ -20,6 +20,6 @@ internal static class TrainerBenchmark
         cancellation.ThrowIfCancellationRequested();
         if (result.Interrupted) throw new OperationCanceledException("the benchmark run was interrupted");
         return new LoopMeasurement(timer.TrainImagesPerSecond, timer.EvaluationImagesPerSecond, timer.ResidentMbAfterEpoch,
-            ProcessMemory.PeakResidentMb());
+            timer.LiveTensorsAfterEpoch, ProcessMemory.PeakResidentMb());
     }
 }

@@ -9,9 +9,10 @@ namespace Balms.Training;
 /// <list type="bullet">
 /// <item>OMP_WAIT_POLICY=PASSIVE (unless the user set it): libtorch's OpenMP threads otherwise spin for a long time
 /// after every parallel region, taking the cores from the batch loader and from each other whenever anything else runs;
-/// with two cores that made a step up to three times slower. libgomp reads the variable once, when it is loaded.</item>
+/// on two shared cores that made a step two to four times slower. libgomp reads the variable once, when it is loaded.</item>
 /// <item>glibc malloc keeps freed blocks up to 32 MiB in the heap: a ResNet-32 step allocates and frees feature maps of
-/// several MiB each, which glibc otherwise maps and unmaps around every operation, paying page faults each time.</item>
+/// several MiB each, which glibc otherwise maps and unmaps around every operation, paying page faults each time. Up to
+/// 512 MiB of freed memory stays in the heap, so the resident size stays near its peak instead of oscillating.</item>
 /// </list>
 /// Both are skipped where they do not apply (not Linux, not glibc).
 /// </summary>
