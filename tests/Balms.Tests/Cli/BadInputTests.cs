@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using Balms.Tests.Fixtures;
 
@@ -92,7 +91,7 @@ public class BadInputTests : IDisposable
         string labels = Path.Combine(data, "train-labels-idx1-ubyte.gz");
         byte[] values = ReadIdxPayload(labels, headerBytes: 8);
         values[3] = 12;
-        WriteIdx(labels, 0x801, [values.Length], values);
+        TinyFashionMnist.WriteIdx(labels, 0x801, [values.Length], values);
         var result = AssertUserError("train", "--config", Config(), "--data-root", data);
         Assert.Contains("train-labels-idx1-ubyte.gz", result.Error);
     }
@@ -103,7 +102,7 @@ public class BadInputTests : IDisposable
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
         string images = Path.Combine(data, "t10k-images-idx3-ubyte.gz");
         byte[] payload = ReadIdxPayload(images, headerBytes: 16);
-        WriteIdx(images, 0x803, [80, 28, 28], payload[..1000]);
+        TinyFashionMnist.WriteIdx(images, 0x803, [80, 28, 28], payload[..1000]);
         var result = AssertUserError("train", "--config", Config(), "--data-root", data);
         Assert.Contains("t10k-images-idx3-ubyte.gz", result.Error);
     }
@@ -133,16 +132,6 @@ public class BadInputTests : IDisposable
         using var memory = new MemoryStream();
         gzip.CopyTo(memory);
         return memory.ToArray()[headerBytes..];
-    }
-
-    private static void WriteIdx(string path, int magic, int[] dimensions, byte[] values)
-    {
-        using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);
-        var header = new byte[4 + 4 * dimensions.Length];
-        BinaryPrimitives.WriteInt32BigEndian(header, magic);
-        for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
-        gzip.Write(header);
-        gzip.Write(values);
     }
 
     [Fact]

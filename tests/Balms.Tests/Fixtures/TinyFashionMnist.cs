@@ -41,7 +41,8 @@ public static class TinyFashionMnist
         WriteIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), 0x801, [count], labels);
     }
 
-    private static void WriteIdx(string path, int magic, int[] dimensions, byte[] values)
+    /// <summary>Writes one gzip-compressed IDX file (big-endian magic and dimensions, then the bytes).</summary>
+    public static void WriteIdx(string path, int magic, int[] dimensions, byte[] values)
     {
         using var file = File.Create(path);
         using var gzip = new GZipStream(file, CompressionLevel.Fastest);
