@@ -61,11 +61,26 @@ public static class CliApp
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not a bug of ours: a full disk or a permission problem in a write that had no message of its own.
+            Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
+            return UserError;
+        }
         catch (Exception e)
         {
             string crashLog = Path.Combine(Path.GetTempPath(), $"balms-crash-{DateTime.Now:yyyyMMdd-HHmmss}.txt");
-            File.WriteAllText(crashLog, e.ToString());
-            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.Split('\n')[0]} (details in {crashLog}; please report it)");
+            string details;
+            try
+            {
+                File.WriteAllText(crashLog, e.ToString());
+                details = $"details in {crashLog}";
+            }
+            catch (Exception writeError) when (writeError is IOException or UnauthorizedAccessException)
+            {
+                details = $"no crash log: {writeError.Message}";
+            }
+            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.Split('\n')[0]} ({details}; please report it)");
             return InternalError;
         }
     }

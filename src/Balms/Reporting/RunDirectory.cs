@@ -51,20 +51,7 @@ public sealed class RunDirectory
     public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
     public string PathOf(string name) => System.IO.Path.Combine(Path, name);
 
-    public void WriteText(string name, string content)
-    {
-        string target = PathOf(name);
-        string temporary = target + ".tmp";
-        try
-        {
-            System.IO.File.WriteAllText(temporary, content, new UTF8Encoding(false));
-            System.IO.File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BalmsException($"cannot write {target}: {e.Message}", e);
-        }
-    }
+    public void WriteText(string name, string content) => AtomicFile.WriteText(PathOf(name), content);
 
     public void WriteJson(string name, object value) => WriteText(name, JsonSerializer.Serialize(value, Json) + "\n");
 
@@ -95,15 +82,31 @@ public sealed class RunDirectory
         WriteText(name, string.Join("\n", kept) + "\n");
     }
 
+    /// <summary>
+    /// Appends whole lines only: when the write fails part-way (a full disk), the file is cut back to its previous
+    /// length, so log.txt and epochs.csv never end in half a line.
+    /// </summary>
     private void Append(string name, string text)
     {
+        string path = PathOf(name);
         try
         {
-            System.IO.File.AppendAllText(PathOf(name), text);
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            long previousLength = stream.Length;
+            try
+            {
+                stream.Write(Encoding.UTF8.GetBytes(text));
+                stream.Flush();
+            }
+            catch (IOException)
+            {
+                stream.SetLength(previousLength);
+                throw;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BalmsException($"cannot write {PathOf(name)}: {e.Message}", e);
+            throw new BalmsException($"cannot write {path}: {AtomicFile.Describe(e)}", e);
         }
     }
 

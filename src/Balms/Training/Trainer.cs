@@ -169,8 +169,10 @@ public sealed class Trainer
             position.StepInEpoch = 0;
             position.Totals = new EpochTotals();
             var info = CheckpointInfoFor(classCounts, position);
-            Checkpoint.Save(Output.LatestCheckpoint, info, model, optimizer, checkpointState());
+            // Best goes before latest: if the disk fills up between the two, the resume repeats this epoch (and
+            // rewrites best identically) instead of continuing past an epoch whose best checkpoint was never written.
             if (isBest) Checkpoint.Save(Output.BestCheckpoint, info, model, optimizer, checkpointState());
+            Checkpoint.Save(Output.LatestCheckpoint, info, model, optimizer, checkpointState());
             Log($"epoch {epoch}/{length.Epochs} lr {lr:G4} loss {trainLoss:F4} train acc {trainAccuracy:P2}" +
                 (evaluate ? $" | {_data.SelectionSplit} top1 {latest!.Top1:P2}{(isBest ? " (best)" : "")}" : "") + $" | {imagesPerSecond:F0} img/s");
             _observer.EpochCompleted(new EpochSummary(epoch, length.Epochs, trainLoss, trainAccuracy, lr,

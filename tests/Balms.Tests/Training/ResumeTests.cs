@@ -156,6 +156,84 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "killed");
     }
 
+    /// <summary>
+    /// A real full disk: the run directory is a small tmpfs (mounted in a private mount namespace, so no privileges
+    /// or cleanup are needed), sized in checkpoints. 1.6 holds one checkpoint but not the temporary copy of the next
+    /// (the disk fills mid-epoch); 2.6 fills up at the end of epoch 2, after best.safetensors and while writing
+    /// latest; 0 leaves room for the small files only. Each time: one line, exit 2, no half-written file, and the
+    /// run resumes (once there is space) to exactly the result of an uninterrupted run.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.6)]
+    [InlineData(2.6)]
+    public void FullDiskStopsCleanlyAndTheRunResumes(double checkpointsThatFit)
+    {
+        Train(ConfigFile("whole", StageOne));
+        long checkpointBytes = new FileInfo(_temp.Combine("runs", "whole", "checkpoints", "latest.safetensors")).Length;
+        long diskBytes = Math.Max(64 * 1024, (long)(checkpointsThatFit * checkpointBytes));
+        string config = ConfigFile("full", StageOne + "\n  checkpoint_every_steps: 2");
+        string run = _temp.Combine("runs", "full"), staging = _temp.Combine("staging");
+        Directory.CreateDirectory(run);
+        Directory.CreateDirectory(staging);
+
+        var (exitCode, error) = TrainOnSmallDisk(config, run, diskBytes, staging);
+        CopyDirectory(staging, run); // what the tmpfs held when the process stopped
+
+        Assert.Equal(2, exitCode);
+        string[] errorLines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(errorLines.Length == 1, "expected one line on stderr, got:\n" + error);
+        Assert.StartsWith("error: cannot write", errorLines[0]);
+        Assert.Contains("No space left on device", errorLines[0]);
+        Assert.Empty(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories));
+        foreach (string text in new[] { "log.txt", "epochs.csv" }.Select(name => Path.Combine(run, name)).Where(File.Exists).Select(File.ReadAllText))
+            Assert.True(text.Length == 0 || text.EndsWith('\n'), "a half-written line was left: " + text);
+        string latest = Path.Combine(run, "checkpoints", "latest.safetensors");
+        if (checkpointsThatFit < 1)
+        {
+            Assert.False(File.Exists(latest));
+            return;
+        }
+        using (var kept = Checkpoint.Load(latest))
+            Assert.True(kept.Info.GlobalStep > 0 && kept.Info.Epoch < 3, $"the disk should have filled up during training (epoch {kept.Info.Epoch})");
+        var resumed = CliRunner.Run("train", "--config", config, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Output);
+        AssertSameWeights(_temp.Combine("runs", "whole"), run);
+        AssertSameMetricsIgnoringName("whole", "full");
+    }
+
+    /// <summary>Runs the CLI with <paramref name="runDirectory"/> on a tmpfs of the given size; copies what it left to <paramref name="copyTo"/>.</summary>
+    private static (int ExitCode, string Error) TrainOnSmallDisk(string config, string runDirectory, long diskBytes, string copyTo)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "Balms.Cli.dll");
+        const string Script = """
+            mount -t tmpfs -o size="$1" balms-full-disk "$2" || { echo "cannot mount a tmpfs" >&2; exit 97; }
+            dotnet exec "$3" train --config "$4"
+            code=$?
+            cp -a "$2/." "$5/"
+            exit $code
+            """;
+        // Root can make a mount namespace directly; anyone else needs a user namespace in which they are root.
+        string[] unshare = Environment.UserName == "root" ? ["--mount"] : ["--mount", "--user", "--map-root-user"];
+        var start = new ProcessStartInfo("unshare", [.. unshare, "sh", "-c", Script, "sh", diskBytes.ToString(), runDirectory, cli, config, copyTo])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode != 97 && !error.StartsWith("unshare:"), "this test needs a private mount namespace (unshare --mount): " + error);
+        _ = output.Result;
+        return (process.ExitCode, error);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+    }
+
     [Fact]
     public void ResumeWithAnotherConfigIsRefused()
     {

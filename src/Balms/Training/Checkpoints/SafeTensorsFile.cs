@@ -49,26 +49,15 @@ public static class SafeTensorsFile
         byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
         int padding = (8 - headerBytes.Length % 8) % 8;
 
-        string temporary = path + ".tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(headerBytes.Length + padding));
-                stream.Write(length);
-                stream.Write(headerBytes);
-                for (int i = 0; i < padding; i++) stream.WriteByte((byte)' ');
-                foreach (var payload in payloads) stream.Write(payload);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new BalmsException($"cannot write checkpoint {path}: {e.Message}", e);
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(headerBytes.Length + padding));
+            stream.Write(length);
+            stream.Write(headerBytes);
+            for (int i = 0; i < padding; i++) stream.WriteByte((byte)' ');
+            foreach (var payload in payloads) stream.Write(payload);
+        }, "checkpoint");
     }
 
     public sealed record Contents(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata);
@@ -110,10 +99,5 @@ public static class SafeTensorsFile
         {
             throw new BalmsException($"checkpoint {path} is corrupt or not a safetensors file: {e.Message}", e);
         }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
