@@ -5,58 +5,73 @@ namespace Balms.Sampling.Meta;
 
 /// <summary>
 /// Draws B instances with replacement, P(i) ∝ s_{y_i}, by hard Gumbel-softmax: k_b = argmax_i (log s_{y_i} + g_{b,i}).
-/// The Gumbel noise is generated a block of instances at a time and folded into a running argmax and per-class sums
-/// G_{b,c} = Σ_{i in c} e^{g_{b,i}}, so memory is O(B·(C + block)) rather than the original's O(B·N).
+/// With E = −log U ~ Exp(1) and g = −log E, and s constant within a class, the argmax only needs per class the
+/// smallest E_{b,i} (its instance, and −log of it as the class's best Gumbel value) and the soft sample only needs
+/// G_{b,c} = Σ_{i in c} e^{g_{b,i}} = Σ_{i in c} 1/E_{b,i}. The noise is therefore laid out class by class (column j of
+/// the conceptual [B, N] noise matrix belongs to instance <see cref="NoiseColumnInstances"/>[j]) and reduced one class
+/// at a time, a bounded block of columns at a time: memory is O(B·(C + block)) rather than the original's O(B·N), and
+/// only one logarithm per noise element is taken.
 /// </summary>
-internal sealed class GumbelBatchDrawer : IDisposable
+internal sealed class GumbelBatchDrawer
 {
-    private readonly Tensor instanceLabels;
-    private readonly int numClasses;
+    private readonly int[] columnInstances;
+    private readonly int[] runStarts;
     private readonly int instancesPerBlock;
 
     public GumbelBatchDrawer(IReadOnlyList<int> labels, int numClasses, int instancesPerBlock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(instancesPerBlock, 1);
-        instanceLabels = tensor(labels.Select(c => (long)c).ToArray(), int64);
-        this.numClasses = numClasses;
         this.instancesPerBlock = instancesPerBlock;
+        NumClasses = numClasses;
+        columnInstances = Enumerable.Range(0, labels.Count).OrderBy(i => labels[i]).ToArray(); // stable: keeps dataset order within a class
+        runStarts = new int[numClasses + 1];
+        foreach (int label in labels) runStarts[label + 1]++;
+        for (int c = 0; c < numClasses; c++) runStarts[c + 1] += runStarts[c];
     }
 
-    public int NumInstances => (int)instanceLabels.shape[0];
+    public int NumInstances => columnInstances.Length;
+
+    public int NumClasses { get; }
+
+    /// <summary>The training instance behind each column of the noise matrix: instances grouped by class.</summary>
+    public IReadOnlyList<int> NoiseColumnInstances => columnInstances;
 
     /// <param name="logSamplingWeights">log s_c, length C.</param>
     public GumbelDraw Draw(IReadOnlyList<double> logSamplingWeights, int batchSize, IUniformNoiseSource noise)
     {
         using var scope = NewDisposeScope();
-        var logWeights = tensor(logSamplingWeights.ToArray(), float64);
-        var instanceLogits = logWeights.index_select(0, instanceLabels);
-        var bestScore = full(batchSize, double.NegativeInfinity, float64);
-        var bestIndex = zeros(batchSize, int64);
-        var bestGumbel = zeros(batchSize, float64);
-        var classNoiseSum = zeros(batchSize, numClasses, float64);
+        // Per row and class: the smallest exponential, the noise column where it is, and the sum of reciprocals.
+        var minExponential = full(batchSize, NumClasses, double.PositiveInfinity, float64);
+        var minColumn = zeros(batchSize, NumClasses, int64);
+        var reciprocalSum = zeros(batchSize, NumClasses, float64);
 
-        for (int start = 0; start < NumInstances; start += instancesPerBlock)
+        for (int c = 0; c < NumClasses; c++)
         {
-            using var blockScope = NewDisposeScope();
-            int count = Math.Min(instancesPerBlock, NumInstances - start);
-            var uniform = noise.NextBlock(batchSize, count);
-            // With E = −log U ~ Exp(1), g = −log E is standard Gumbel and e^g = 1/E needs no exponential (U = 0 gives e^g = 0).
-            var exponential = uniform.log().neg_();
-            var gumbel = exponential.log().neg_();
-            var (blockBest, blockArgmax) = (gumbel + instanceLogits.narrow(0, start, count)).max(1);
-            var improved = blockBest > bestScore;
-            bestScore.copy_(where(improved, blockBest, bestScore));
-            bestIndex.copy_(where(improved, blockArgmax + start, bestIndex));
-            bestGumbel.copy_(where(improved, gumbel.gather(1, blockArgmax.unsqueeze(1)).squeeze(1), bestGumbel));
-            var blockLabels = instanceLabels.narrow(0, start, count).unsqueeze(0).expand(batchSize, count);
-            classNoiseSum.scatter_add_(1, blockLabels, exponential.reciprocal());
+            var classMin = minExponential.select(1, c);
+            var classColumn = minColumn.select(1, c);
+            var classSum = reciprocalSum.select(1, c);
+            for (int start = runStarts[c]; start < runStarts[c + 1]; start += instancesPerBlock)
+            {
+                using var blockScope = NewDisposeScope();
+                int count = Math.Min(instancesPerBlock, runStarts[c + 1] - start);
+                var exponential = noise.NextBlock(batchSize, count).log_().neg_(); // U = 0 gives E = ∞: 1/E = 0, never the minimum
+                var (blockMin, blockArgmin) = exponential.min(1);
+                var improved = blockMin < classMin;
+                classColumn.copy_(where(improved, blockArgmin + start, classColumn));
+                classMin.copy_(where(improved, blockMin, classMin));
+                classSum.add_(exponential.reciprocal_().sum(dim: 1));
+            }
         }
 
-        var indices = bestIndex.data<long>().Select(i => (int)i).ToArray();
-        var labels = instanceLabels.index_select(0, bestIndex).data<long>().Select(c => (int)c).ToArray();
-        return new GumbelDraw(indices, labels, bestGumbel.data<double>().ToArray(),
-            classNoiseSum.log().data<double>().ToArray(), numClasses);
-    }
+        // The only part that depends on w: the best class per row is the one with the largest log s_c + best Gumbel.
+        var bestGumbel = minExponential.log().neg_();
+        var (_, chosenClass) = (tensor(logSamplingWeights.ToArray(), float64).unsqueeze(0) + bestGumbel).max(1);
+        var chosenColumn = minColumn.gather(1, chosenClass.unsqueeze(1)).squeeze(1);
+        var chosenGumbel = bestGumbel.gather(1, chosenClass.unsqueeze(1)).squeeze(1);
 
-    public void Dispose() => instanceLabels.Dispose();
+        var labels = chosenClass.data<long>().Select(c => (int)c).ToArray();
+        var indices = chosenColumn.data<long>().Select(column => columnInstances[column]).ToArray();
+        return new GumbelDraw(indices, labels, chosenGumbel.data<double>().ToArray(),
+            reciprocalSum.log().data<double>().ToArray(), NumClasses);
+    }
 }

@@ -91,7 +91,6 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
 
     public void Dispose()
     {
-        drawer.Dispose();
         Weights.Dispose();
     }
 

@@ -3,8 +3,11 @@ using static TorchSharp.torch;
 
 namespace Balms.Tests.Sampling.Meta;
 
-/// <summary>Hands out the columns of a fixed [B, N] uniform matrix block by block, holding the Gumbel noise constant.</summary>
-internal sealed class FixedUniformNoise(double[,] uniform) : IUniformNoiseSource
+/// <summary>
+/// Hands out a fixed [B, N] uniform matrix, given in instance order (column i = instance i), block by block in the
+/// drawer's noise-column order, holding the Gumbel noise of every instance constant.
+/// </summary>
+internal sealed class FixedUniformNoise(double[,] uniform, IReadOnlyList<int> columnInstances) : IUniformNoiseSource
 {
     private int nextColumn;
 
@@ -14,7 +17,7 @@ internal sealed class FixedUniformNoise(double[,] uniform) : IUniformNoiseSource
         var block = new double[rows * columns];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
-                block[r * columns + c] = uniform[r, nextColumn + c];
+                block[r * columns + c] = uniform[r, columnInstances[nextColumn + c]];
         nextColumn += columns;
         return tensor(block, float64).reshape(rows, columns);
     }

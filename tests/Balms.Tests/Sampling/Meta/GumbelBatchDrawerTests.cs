@@ -22,9 +22,9 @@ public class GumbelBatchDrawerTests
         var uniform = FixedUniformNoise.Random(Rows, Labels.Length, seed: 7);
         var gumbel = FixedUniformNoise.Gumbel(uniform);
         var logWeights = Logits.Select(LogSigmoid).ToArray();
-        using var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock);
+        var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock);
 
-        var draw = drawer.Draw(logWeights, Rows, new FixedUniformNoise(uniform));
+        var draw = drawer.Draw(logWeights, Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
 
         for (int b = 0; b < Rows; b++)
         {
@@ -45,10 +45,10 @@ public class GumbelBatchDrawerTests
     public void CompactSoftProbabilityEqualsFullSoftmaxInValueAndGradient()
     {
         var uniform = FixedUniformNoise.Random(Rows, Labels.Length, seed: 11);
-        using var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock: 4);
+        var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock: 4);
         using var logits = tensor(Logits, float64).requires_grad_();
         using var rowWeights = tensor(new[] { 0.3, -1.0, 2.0, 0.5, 1.5, -0.7 }, float64);
-        var draw = drawer.Draw(Logits.Select(LogSigmoid).ToArray(), Rows, new FixedUniformNoise(uniform));
+        var draw = drawer.Draw(Logits.Select(LogSigmoid).ToArray(), Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
 
         // Reference: the original's B×N soft sample y_soft = softmax(log s_{y_i} + g_{b,i}) from the same noise.
         using var labelTensor = tensor(Labels.Select(c => (long)c).ToArray(), int64);
@@ -78,7 +78,7 @@ public class GumbelBatchDrawerTests
         double[] logits = [-1.0, 0.5, 0.0, 2.0];
         var s = logits.Select(w => 1 / (1 + Math.Exp(-w))).ToArray();
         double totalMass = labels.Sum(c => s[c]);
-        using var drawer = new GumbelBatchDrawer(labels, counts.Length, instancesPerBlock: 16);
+        var drawer = new GumbelBatchDrawer(labels, counts.Length, instancesPerBlock: 16);
         using var noise = new TorchUniformNoise(seed: 2024);
         var instanceHits = new int[labels.Length];
         const int draws = 20, rows = 1000, total = draws * rows;

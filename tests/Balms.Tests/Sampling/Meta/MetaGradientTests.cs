@@ -56,9 +56,9 @@ public class MetaGradientTests
 
     private static GumbelDraw Draw(ReferenceMetaProblem problem)
     {
-        using var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes, instancesPerBlock: 5);
+        var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes, instancesPerBlock: 5);
         var logSamplingWeights = Logits.Select(w => -Math.Log(1 + Math.Exp(-w))).ToArray();
-        return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, new FixedUniformNoise(problem.Uniform));
+        return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, new FixedUniformNoise(problem.Uniform, drawer.NoiseColumnInstances));
     }
 
     private static (double MetaLoss, double[] Gradient) Compute(ReferenceMetaProblem problem)
