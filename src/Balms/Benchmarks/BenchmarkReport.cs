@@ -20,6 +20,8 @@ public sealed record BenchmarkReport
     public required string FashionMnistSource { get; init; }
     public required LoopMeasurement DecoupledRun { get; init; }
     public required LoopMeasurement BalmsRun { get; init; }
+    /// <summary>One Meta Sampler batch draw at ImageNet-LT's size (settings.DrawInstances etc.).</summary>
+    public required double MetaSamplerDrawMs { get; init; }
     public required double StepPeakResidentMb { get; init; }
     public required double PeakResidentMb { get; init; }
 
@@ -56,6 +58,7 @@ public sealed record BenchmarkReport
             ["decoupled_step_images_per_s"] = Round(DecoupledRun.TrainImagesPerSecond),
             ["balms_step_images_per_s"] = Round(BalmsRun.TrainImagesPerSecond),
             ["balms_step_time_ratio"] = Round(DecoupledRun.TrainImagesPerSecond / BalmsRun.TrainImagesPerSecond, 3),
+            ["meta_sampler_draw_ms_imagenet_lt_size"] = Round(MetaSamplerDrawMs),
             ["peak_rss_mb"] = Round(PeakResidentMb),
             ["peak_rss_mb_by_family"] = new JsonObject
             {

@@ -99,6 +99,8 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         progress("BALMS stage (Balanced Softmax + Meta Sampler) on the loop's checkpoint");
         var balms = TrainerBenchmark.Run(Options("cifar_balms", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms"),
             decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }), settings.WarmupSteps, cancellation);
+        progress($"Meta Sampler draw at ImageNet-LT size (B {settings.DrawBatchSize}, N {settings.DrawInstances:N0}, C {settings.DrawClasses})");
+        double drawMs = MetaSamplerDrawBenchmark.MillisecondsPerDraw(settings);
 
         return new BenchmarkReport
         {
@@ -115,6 +117,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             FashionMnistSource = fashionSource,
             DecoupledRun = decoupled,
             BalmsRun = balms,
+            MetaSamplerDrawMs = drawMs,
             StepPeakResidentMb = stepPeak,
             PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb }.Max(),
             PyTorch = MedianRun(pytorchDefault),

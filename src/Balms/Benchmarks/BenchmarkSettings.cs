@@ -36,6 +36,12 @@ public sealed record BenchmarkSettings
     /// <summary>Steps of a Fashion-MNIST-LT epoch (its full epoch would take minutes), unless MaxStepsPerEpoch is set.</summary>
     public int FashionMnistStepsPerEpoch { get; init; } = 20;
 
+    /// <summary>The Meta Sampler draw is timed at ImageNet-LT's size: N instances, C classes, batch B (BALMS's 512).</summary>
+    public int DrawInstances { get; init; } = 115_846;
+    public int DrawClasses { get; init; } = 1000;
+    public int DrawBatchSize { get; init; } = 512;
+    public int DrawRepetitions { get; init; } = 3;
+
     /// <summary>Threads that augment batches ahead of the step (data.workers).</summary>
     public int LoaderWorkers { get; init; } = 1;
 
@@ -56,5 +62,6 @@ public sealed record BenchmarkSettings
         BatchSize = 8, EvaluationBatchSize = 8, WarmupSteps = 1, TimedSteps = 1, StepRounds = 1,
         TrainImagesPerClass = 16, TestImagesPerClass = 2, ImbalanceFactor = 2, LoopEpochs = 2, DecoupledEpochs = 1,
         MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithPassiveWaits = false,
+        DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1,
     };
 }
