@@ -58,11 +58,11 @@ internal sealed class CifarPythonFormat(CifarVariant variant) : CifarFormat(vari
             : throw new DataException($"{file.Name}: '{ClassNamesKey}' holds a non-string")).ToList(), file);
     }
 
-    private static PickleDict ReadDict(BundleFile file) =>
-        PickleReader.Read(file.Content, file.Name) as PickleDict
+    private static Dictionary<object, object?> ReadDict(BundleFile file) =>
+        PickleReader.Read(file.Content, file.Name) as Dictionary<object, object?>
         ?? throw new DataException($"{file.Name}: pickle does not hold a dict");
 
-    private static T Entry<T>(PickleDict dict, string key, BundleFile file, string expected) where T : class =>
+    private static T Entry<T>(Dictionary<object, object?> dict, string key, BundleFile file, string expected) where T : class =>
         !dict.TryGetValue(key, out var value)
             ? throw new DataException($"{file.Name}: pickle has no key '{key}'")
             : value as T ?? throw new DataException($"{file.Name}: '{key}' is not {expected}");
