@@ -42,7 +42,9 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             progress($"bare training step, round {round + 1}/{settings.StepRounds}");
             ProcessMemory.ResetPeak();
             steps.Add(TrainStepBenchmark.ImagesPerSecond(settings));
-            stepPeak = Math.Max(stepPeak, ProcessMemory.PeakResidentMb());
+            // Only the first round starts from a fresh process, as PyTorch's does; later ones would also count the heap
+            // that glibc keeps after the training loops.
+            if (round == 0) stepPeak = ProcessMemory.PeakResidentMb();
             if (reference is null) return;
             progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
             if (reference.Measure(settings, waitPolicy: null, out pytorchSkipped) is not { } measured)
