@@ -20,11 +20,40 @@ public sealed class ExperimentSummary
     public MeanStd? Ece => Over(m => m.Ece);
     public MeanStd? Nll => Over(m => m.Nll);
 
-    /// <summary>One summary per experiment name, in the order the experiments first appear.</summary>
+    /// <summary>The test confusion counts of all runs added up (rows = true class), for one figure per experiment.</summary>
+    public IReadOnlyList<IReadOnlyList<long>> PooledConfusion =>
+        Runs.Select(run => run.Metrics.Confusion)
+            .Aggregate((total, next) => total.Zip(next, (a, b) => (IReadOnlyList<long>)a.Zip(b, (x, y) => x + y).ToArray()).ToList());
+
+    /// <summary>The Meta Sampler's final class distribution averaged over the runs that learned one; null if none did.</summary>
+    public IReadOnlyList<double>? MeanSamplingDistribution
+    {
+        get
+        {
+            var learned = Runs.Select(run => run.SamplingDistribution).OfType<IReadOnlyList<double>>().ToList();
+            return learned.Count == 0 ? null : Enumerable.Range(0, learned[0].Count).Select(c => learned.Average(d => d[c])).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// One summary per experiment name, in the order the experiments first appear. Runs of one experiment must have
+    /// the same classes and class counts, since the figures pool them.
+    /// </summary>
     public static IReadOnlyList<ExperimentSummary> Group(IEnumerable<RunResults> runs) =>
         runs.GroupBy(run => run.Experiment, StringComparer.Ordinal)
-            .Select(group => new ExperimentSummary(group.Key, group.ToList()))
+            .Select(group => new ExperimentSummary(group.Key, Consistent(group.Key, group.ToList())))
             .ToList();
+
+    private static List<RunResults> Consistent(string experiment, List<RunResults> runs)
+    {
+        var first = runs[0];
+        var different = runs.FirstOrDefault(run => !run.Metrics.ClassNames.SequenceEqual(first.Metrics.ClassNames)
+                                                   || !(run.ClassCounts ?? []).SequenceEqual(first.ClassCounts ?? []));
+        if (different is not null)
+            throw new BalmsException($"runs {first.Directory} and {different.Directory} share the experiment name '{experiment}' but not their classes " +
+                                     "or class counts; give them different names (name: in the config)");
+        return runs;
+    }
 
     private MeanStd? Over(Func<RunMetrics, double?> metric) => MeanStd.Of(Runs.Select(run => metric(run.Metrics)));
 }

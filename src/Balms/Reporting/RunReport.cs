@@ -4,15 +4,16 @@ namespace Balms.Reporting;
 
 /// <summary>
 /// A Markdown report over run directories: the results table (mean ± std over runs of one experiment) and PNG
-/// figures of per-class accuracy, the Meta Sampler's learned distribution, confusion matrices and training curves.
+/// figures of per-class accuracy (every run), then one figure per experiment of the Meta Sampler's learned
+/// distribution (mean over runs), the confusion matrix (runs pooled) and training curves (its first run).
 /// </summary>
 public static class RunReport
 {
     public const string MarkdownFileName = "report.md";
     public const string FigureDirectoryName = "figures";
 
-    /// <summary>Figures drawn once per run (confusion matrices, curves, sampler) stop after this many runs.</summary>
-    public const int MaxRunsWithOwnFigures = 4;
+    /// <summary>Figures drawn once per experiment (confusion matrices, curves, sampler) stop after this many experiments.</summary>
+    public const int MaxExperimentsWithOwnFigures = 6;
 
     /// <param name="commandLine">The command that produced the report, quoted at its top.</param>
     public static ReportResult Write(IReadOnlyList<string> runDirectories, string outputDirectory, string commandLine)
@@ -35,9 +36,11 @@ public static class RunReport
 
         var section = new FigureSection(markdown, output, figures);
         WritePerClassAccuracy(section, numbered);
-        WriteSamplingDistributions(section, numbered);
-        WriteConfusionMatrices(section, numbered);
-        WriteTrainingCurves(section, numbered);
+        var shown = experiments.Take(MaxExperimentsWithOwnFigures).Select((experiment, index) => new NumberedExperiment(experiment, $"experiment{index + 1}")).ToList();
+        var notShown = experiments.Skip(MaxExperimentsWithOwnFigures).Select(e => e.Experiment).ToList();
+        WriteSamplingDistributions(section, shown, notShown);
+        WriteConfusionMatrices(section, shown, notShown);
+        WriteTrainingCurves(section, shown, notShown, numbered);
 
         string markdownPath = Path.Combine(output, MarkdownFileName);
         WriteText(markdownPath, markdown.ToString());
@@ -64,44 +67,59 @@ public static class RunReport
         if (counted.Count == 0) return;
         section.Heading("Per-class accuracy");
         section.Figure("per_class_accuracy.png", "Per-class accuracy against training images",
-            "Each point is one class: its test accuracy against its number of training images (log scale), one colour and marker per run.",
+            "Each point is one class of one run: its test accuracy against its number of training images (log scale); the runs of an " +
+            "experiment share a colour, and a line joins their mean per class.",
             path => PerClassAccuracyPlot.Write(path, counted));
-        section.NoteRuns(runs.Where(r => r.Run.ClassCounts is null), "no class counts recorded");
+        section.NotShown(runs.Where(r => r.Run.ClassCounts is null).Select(r => r.Label), "no class counts recorded");
     }
 
-    private static void WriteSamplingDistributions(FigureSection section, IReadOnlyList<NumberedRun> runs)
+    private static void WriteSamplingDistributions(FigureSection section, IReadOnlyList<NumberedExperiment> experiments, IReadOnlyList<string> notShown)
     {
-        var balms = runs.Where(r => r.Run is { SamplingDistribution: not null, ClassCounts: not null }).ToList();
+        var balms = experiments.Where(e => e.Summary is { MeanSamplingDistribution: not null, Runs: [{ ClassCounts: not null }, ..] }).ToList();
         if (balms.Count == 0) return;
         section.Heading("Meta Sampler class distribution");
-        foreach (var r in balms.Take(MaxRunsWithOwnFigures))
-            section.Figure($"sampling_distribution_{r.FileStem}.png", $"Meta Sampler distribution of {r.Label}",
-                $"The class distribution the Meta Sampler of {r.Label} learned by its last epoch, against instance-balanced (n_c / N) and class-balanced (1 / C) sampling.",
-                path => SamplingDistributionPlot.Write(path, r.Run.ClassCounts!, r.Run.SamplingDistribution!, r.Run.Metrics.ClassNames));
-        section.NoteRuns(balms.Skip(MaxRunsWithOwnFigures), "left out to keep the report short");
+        foreach (var e in balms)
+            section.Figure($"sampling_distribution_{e.FileStem}.png", $"Meta Sampler distribution of {e.Name}",
+                $"The class distribution the Meta Sampler of {e.Description} learned by its last epoch, against instance-balanced (n_c / N) and class-balanced (1 / C) sampling.",
+                path => SamplingDistributionPlot.Write(path, e.Summary.Runs[0].ClassCounts!, e.Summary.MeanSamplingDistribution!, e.Summary.Runs[0].Metrics.ClassNames));
+        section.NotShown(notShown, "left out to keep the report short");
     }
 
-    private static void WriteConfusionMatrices(FigureSection section, IReadOnlyList<NumberedRun> runs)
+    private static void WriteConfusionMatrices(FigureSection section, IReadOnlyList<NumberedExperiment> experiments, IReadOnlyList<string> notShown)
     {
         section.Heading("Confusion matrices");
-        foreach (var r in runs.Take(MaxRunsWithOwnFigures))
-            section.Figure($"confusion_{r.FileStem}.png", $"Confusion matrix of {r.Label}",
-                $"Test predictions of {r.Label}: row = true class, column = predicted class, each row in percent of its class's test images.",
-                path => ConfusionMatrixPlot.Write(path, $"Confusion matrix: {r.Label}", r.Run.Metrics.Confusion, r.Run.Metrics.ClassNames));
-        section.NoteRuns(runs.Skip(MaxRunsWithOwnFigures), "left out to keep the report short");
+        foreach (var e in experiments)
+            section.Figure($"confusion_{e.FileStem}.png", $"Confusion matrix of {e.Name}",
+                $"Test predictions of {e.Description}{(e.Summary.Runs.Count > 1 ? " (pooled)" : "")}: row = true class, column = predicted class, each row in percent of its class's test images.",
+                path => ConfusionMatrixPlot.Write(path, $"Confusion matrix: {e.Name}", e.Summary.PooledConfusion, e.Summary.Runs[0].Metrics.ClassNames));
+        section.NotShown(notShown, "left out to keep the report short");
     }
 
-    private static void WriteTrainingCurves(FigureSection section, IReadOnlyList<NumberedRun> runs)
+    private static void WriteTrainingCurves(FigureSection section, IReadOnlyList<NumberedExperiment> experiments, IReadOnlyList<string> notShown,
+        IReadOnlyList<NumberedRun> runs)
     {
-        var trained = runs.Where(r => r.Run.Epochs.Count > 0).ToList();
+        var labels = runs.ToDictionary(r => r.Run.Directory, r => r.Label);
+        var trained = experiments.Select(e => (Experiment: e, Run: e.Summary.Runs.FirstOrDefault(run => run.Epochs.Count > 0)))
+                                 .Where(pair => pair.Run is not null).ToList();
         if (trained.Count == 0) return;
         section.Heading("Training curves");
-        foreach (var r in trained.Take(MaxRunsWithOwnFigures))
-            section.Figure($"training_curves_{r.FileStem}.png", $"Training curves of {r.Label}",
-                $"Training loss (left axis), training accuracy and evaluation top-1 (right axis, %) of {r.Label} per epoch.",
-                path => TrainingCurvesPlot.Write(path, $"Training: {r.Label}", r.Run.Epochs));
-        section.NoteRuns(trained.Skip(MaxRunsWithOwnFigures), "left out to keep the report short");
-        section.NoteRuns(runs.Where(r => r.Run.Epochs.Count == 0), "no epochs.csv");
+        foreach (var (e, run) in trained)
+        {
+            string label = labels[run!.Directory];
+            string which = e.Summary.Runs.Count > 1 ? $"{label}, one of the {e.Summary.Runs.Count} runs of {e.Name}" : label;
+            section.Figure($"training_curves_{e.FileStem}.png", $"Training curves of {label}",
+                $"Training loss (left axis), training accuracy and evaluation top-1 (right axis, %) per epoch of {which}.",
+                path => TrainingCurvesPlot.Write(path, $"Training: {label}", run.Epochs));
+        }
+        section.NotShown(notShown, "left out to keep the report short");
+        section.NotShown(experiments.Where(e => trained.All(t => t.Experiment != e)).Select(e => e.Name), "no epochs.csv");
+    }
+
+    /// <summary>An experiment with the stem of its figure files ("experiment2"): names need not be valid file names.</summary>
+    private sealed record NumberedExperiment(ExperimentSummary Summary, string FileStem)
+    {
+        public string Name => Summary.Experiment;
+        public string Description => Summary.Runs.Count > 1 ? $"{Name} ({Summary.Runs.Count} runs)" : Name;
     }
 
     /// <summary>
@@ -148,10 +166,10 @@ public static class RunReport
         }
 
         /// <summary>A line naming the runs a section leaves out and why (nothing when there are none).</summary>
-        public void NoteRuns(IEnumerable<NumberedRun> runs, string reason)
+        public void NotShown(IEnumerable<string> labels, string reason)
         {
-            var labels = runs.Select(r => r.Label).ToList();
-            if (labels.Count > 0) markdown.AppendLine($"Not shown: {string.Join(", ", labels)} ({reason}).").AppendLine();
+            var listed = labels.ToList();
+            if (listed.Count > 0) markdown.AppendLine($"Not shown: {string.Join(", ", listed)} ({reason}).").AppendLine();
         }
     }
 }

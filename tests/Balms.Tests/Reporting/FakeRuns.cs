@@ -13,12 +13,13 @@ internal static class FakeRuns
 
     public sealed record Metrics(double Top1, double? Many, double? Medium, double? Few, double MacroF1, double Ece, double Nll);
 
-    public static string Write(string parent, string directoryName, string experiment, Metrics metrics, double[]? lastSamplingRow = null)
+    public static string Write(string parent, string directoryName, string experiment, Metrics metrics, double[]? lastSamplingRow = null,
+        string confusion = "[[9, 1, 0], [3, 6, 1], [2, 5, 3]]", string classCounts = "[120, 40, 10]")
     {
         string directory = Path.Combine(parent, directoryName);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "config.yaml"), $"name: {experiment}\nseed: 0\ndata:\n  dataset: fake\n");
-        File.WriteAllText(Path.Combine(directory, "class_counts.json"), "[\n  120,\n  40,\n  10\n]\n");
+        File.WriteAllText(Path.Combine(directory, "class_counts.json"), classCounts + "\n");
         File.WriteAllText(Path.Combine(directory, "metrics.json"), $$"""
             {
               "top1": {{N(metrics.Top1)}},
@@ -31,9 +32,9 @@ internal static class FakeRuns
               "samples": 30,
               "per_class": [0.9, 0.6, 0.3],
               "class_names": ["cat", "dog", "eel"],
-              "confusion": [[9, 1, 0], [3, 6, 1], [2, 5, 3]],
+              "confusion": {{confusion}},
               "split": "test",
-              "class_counts": [120, 40, 10]
+              "class_counts": {{classCounts}}
             }
             """);
         File.WriteAllText(Path.Combine(directory, "epochs.csv"),

@@ -58,8 +58,10 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
         for (int i = 0; i < lines.Length; i++)
             if (lines[i].StartsWith("![", StringComparison.Ordinal))
                 Assert.Matches(@"^[A-Z].*\.$", lines[i + 2]);
-        // Seeds of one experiment are told apart by their directory.
-        Assert.Contains("Confusion matrix of softmax (seed1)", report.Markdown);
+        // Seeds of one experiment are told apart by their directory; per-experiment figures say how many runs they cover.
+        Assert.Contains("Training curves of softmax (seed0)", report.Markdown);
+        Assert.Contains("of softmax (seed0), one of the 2 runs of softmax.", report.Markdown);
+        Assert.Contains("Test predictions of softmax (2 runs) (pooled)", report.Markdown);
     }
 
     [Fact]
@@ -67,8 +69,8 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
     {
         string[] links = Regex.Matches(report.Markdown, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(
-            ["per_class_accuracy.png", "sampling_distribution_run3.png", "confusion_run1.png", "confusion_run2.png", "confusion_run3.png",
-             "training_curves_run1.png", "training_curves_run2.png", "training_curves_run3.png"],
+            ["per_class_accuracy.png", "sampling_distribution_experiment2.png", "confusion_experiment1.png", "confusion_experiment2.png",
+             "training_curves_experiment1.png", "training_curves_experiment2.png"],
             links.Select(Path.GetFileName));
         Assert.Equal(links.Length, report.Result.FigurePaths.Count);
         foreach (string link in links)
