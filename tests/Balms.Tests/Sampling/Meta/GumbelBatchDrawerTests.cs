@@ -101,6 +101,25 @@ public class GumbelBatchDrawerTests
         }
     }
 
+    [Fact]
+    public void ClassWithoutInstancesIsNeverDrawnAndAddsNothingToTheSoftSample()
+    {
+        int[] labels = [0, 2, 0, 2, 2, 0]; // class 1 of 3 has no instance
+        var uniform = FixedUniformNoise.Random(Rows, labels.Length, seed: 3);
+        var drawer = new GumbelBatchDrawer(labels, numClasses: 3, instancesPerBlock: 2);
+        using var logits = tensor(new[] { 0.2, 5.0, -0.4 }, float64).requires_grad_();
+
+        var draw = drawer.Draw(Enumerable.Range(0, 3).Select(c => LogSigmoid(logits[c].detach().item<double>())).ToArray(), Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
+        using var soft = draw.SelectedSoftProbabilities(nn.functional.logsigmoid(logits));
+
+        Assert.DoesNotContain(1, draw.Labels);
+        for (int b = 0; b < Rows; b++) Assert.Equal(double.NegativeInfinity, draw.LogClassNoise[b * 3 + 1]);
+        Assert.All(soft.data<double>().ToArray(), p => Assert.InRange(p, 1e-12, 1.0));
+        using var gradient = torch.autograd.grad([soft.sum()], [logits])[0];
+        Assert.All(gradient.data<double>().ToArray(), g => Assert.True(double.IsFinite(g)));
+        Assert.Equal(0.0, gradient[1].item<double>()); // the empty class's weight cannot change the draw's soft value
+    }
+
     private static double StandardError(double p, int trials) => Math.Sqrt(p * (1 - p) / trials);
 
     private static double LogSigmoid(double w) => -Math.Log(1 + Math.Exp(-w));
