@@ -24,7 +24,7 @@ public static class RunReport
             throw new BalmsException($"run directory {repeated.Key} is given more than once; its metrics would count twice in the mean");
 
         string output = Path.GetFullPath(outputDirectory);
-        var numbered = Number(runs);
+        var labelled = Label(runs);
         var figures = new List<string>();
         var markdown = new StringBuilder();
         var experiments = ExperimentSummary.Group(runs);
@@ -35,12 +35,12 @@ public static class RunReport
         WriteResults(markdown, experiments, givenPaths);
 
         var section = new FigureSection(markdown, output, figures);
-        WritePerClassAccuracy(section, numbered);
+        WritePerClassAccuracy(section, labelled);
         var shown = experiments.Take(MaxExperimentsWithOwnFigures).Select((experiment, index) => new NumberedExperiment(experiment, $"experiment{index + 1}")).ToList();
         var notShown = experiments.Skip(MaxExperimentsWithOwnFigures).Select(e => e.Experiment).ToList();
         WriteSamplingDistributions(section, shown, notShown);
         WriteConfusionMatrices(section, shown, notShown);
-        WriteTrainingCurves(section, shown, notShown, numbered);
+        WriteTrainingCurves(section, shown, notShown, labelled);
 
         string markdownPath = Path.Combine(output, MarkdownFileName);
         WriteText(markdownPath, markdown.ToString());
@@ -61,9 +61,9 @@ public static class RunReport
         markdown.AppendLine();
     }
 
-    private static void WritePerClassAccuracy(FigureSection section, IReadOnlyList<NumberedRun> runs)
+    private static void WritePerClassAccuracy(FigureSection section, IReadOnlyList<LabelledRun> runs)
     {
-        var counted = runs.Where(r => r.Run.ClassCounts is not null).Select(r => r.Labelled).ToList();
+        var counted = runs.Where(r => r.Run.ClassCounts is not null).ToList();
         if (counted.Count == 0) return;
         section.Heading("Per-class accuracy");
         section.Figure("per_class_accuracy.png", "Per-class accuracy against training images",
@@ -96,7 +96,7 @@ public static class RunReport
     }
 
     private static void WriteTrainingCurves(FigureSection section, IReadOnlyList<NumberedExperiment> experiments, IReadOnlyList<string> notShown,
-        IReadOnlyList<NumberedRun> runs)
+        IReadOnlyList<LabelledRun> runs)
     {
         var labels = runs.ToDictionary(r => r.Run.Directory, r => r.Label);
         var trained = experiments.Select(e => (Experiment: e, Run: e.Summary.Runs.FirstOrDefault(run => run.Epochs.Count > 0)))
@@ -122,20 +122,11 @@ public static class RunReport
         public string Description => Summary.Runs.Count > 1 ? $"{Name} ({Summary.Runs.Count} runs)" : Name;
     }
 
-    /// <summary>
-    /// Labels are the experiment name, with the directory's name added when several runs share the experiment; figure
-    /// files are named after the run's position on the command line ("run2"), as labels need not be valid file names.
-    /// </summary>
-    private static List<NumberedRun> Number(IReadOnlyList<RunResults> runs) =>
-        runs.Select((run, index) => new NumberedRun(new LabelledRun(
+    /// <summary>Labels are the experiment name, with the directory's name added when several runs share the experiment.</summary>
+    private static List<LabelledRun> Label(IReadOnlyList<RunResults> runs) =>
+        runs.Select(run => new LabelledRun(
             runs.Count(other => other.Experiment == run.Experiment) > 1 ? $"{run.Experiment} ({Path.GetFileName(run.Directory)})" : run.Experiment,
-            run), $"run{index + 1}")).ToList();
-
-    private sealed record NumberedRun(LabelledRun Labelled, string FileStem)
-    {
-        public string Label => Labelled.Label;
-        public RunResults Run => Labelled.Run;
-    }
+            run)).ToList();
 
     private static void WriteText(string path, string text)
     {
