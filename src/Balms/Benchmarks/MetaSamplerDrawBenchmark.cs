@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Balms.Data.LongTail;
 using Balms.Sampling.Meta;
 
 namespace Balms.Benchmarks;
@@ -12,15 +13,16 @@ internal static class MetaSamplerDrawBenchmark
 {
     public static double MillisecondsPerDraw(BenchmarkSettings settings)
     {
-        int classes = settings.DrawClasses;
-        var shares = Enumerable.Range(0, classes).Select(c => Math.Pow(256, -(double)c / Math.Max(classes - 1, 1))).ToArray();
-        double total = shares.Sum();
-        var labels = shares.SelectMany((share, c) => Enumerable.Repeat(c, Math.Max(1, (int)(settings.DrawInstances * share / total)))).ToArray();
-        using var sampler = new MetaSampler(labels, classes, new MetaSamplerSettings(settings.DrawBatchSize, InitPow: 0, LearningRate: 0.001, Seed: 1));
+        // The profile's shape at a large head size, scaled down to N instances.
+        int[] profile = LongTailProfile.Exponential(1 << 20, settings.DrawClasses, imbalanceFactor: 256);
+        double total = profile.Sum(n => (double)n);
+        var labels = profile.SelectMany((n, c) => Enumerable.Repeat(c, Math.Max(1, (int)(settings.DrawInstances * n / total)))).ToArray();
+        using var sampler = new MetaSampler(labels, settings.DrawClasses, new MetaSamplerSettings(settings.DrawBatchSize, InitPow: 0, LearningRate: 0.001, Seed: 1));
         using var batches = sampler.EpochBatches(epoch: 1).GetEnumerator();
         batches.MoveNext(); // warm-up
         var watch = Stopwatch.StartNew();
-        for (int draw = 0; draw < settings.DrawRepetitions && batches.MoveNext(); draw++) { }
-        return watch.Elapsed.TotalMilliseconds / settings.DrawRepetitions;
+        int draws = 0;
+        while (draws < settings.DrawRepetitions && batches.MoveNext()) draws++;
+        return watch.Elapsed.TotalMilliseconds / Math.Max(draws, 1);
     }
 }
