@@ -130,15 +130,16 @@ public static class RunReport
 
     private static void WriteText(string path, string text)
     {
+        string directory = Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text, new UTF8Encoding(false));
+            Directory.CreateDirectory(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BalmsException($"cannot write {path}: {e.Message}", e);
+            throw new BalmsException($"cannot create {directory}: {AtomicFile.Describe(e)}", e);
         }
+        AtomicFile.WriteText(path, text);
     }
 
     /// <summary>Appends figures to the Markdown: heading, image link, one sentence; renders each PNG on the way.</summary>
