@@ -44,6 +44,13 @@ public class TrainCommandTests : IDisposable
           optimizer: {lr: 0.05}
         """;
 
+    /// <summary>Trains the "stage1" run and returns the training block of a decoupled Balanced Softmax stage on it.</summary>
+    private string DecoupledBalancedSoftmaxOnStageOne(int epochs)
+    {
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data).ExitCode);
+        return $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  loss: balanced_softmax\n  num_epochs: {epochs}";
+    }
+
     [Fact]
     public void EndToEndRunLowersTheLossAndWritesTheRunDirectory()
     {
@@ -76,12 +83,7 @@ public class TrainCommandTests : IDisposable
     [Fact]
     public void DecoupledBalancedSoftmaxAndBalmsStartFromStageOne()
     {
-        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data).ExitCode);
-        string decoupled = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n" + """
-              loss: balanced_softmax
-              num_epochs: 2
-              optimizer: {lr: 0.1}
-            """;
+        string decoupled = DecoupledBalancedSoftmaxOnStageOne(epochs: 2) + "\n  optimizer: {lr: 0.1}";
         var plain = CliRunner.Run("train", "--config", Config("decouple", decoupled), "--data-root", _data);
         Assert.True(plain.ExitCode == 0, plain.Error + plain.Output);
         Assert.Contains("650 trainable", plain.Output);
@@ -97,11 +99,7 @@ public class TrainCommandTests : IDisposable
     [Fact]
     public void DecoupledStageKeepsBatchNormInTrainModeUnlessFrozen()
     {
-        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1", StageOne), "--data-root", _data).ExitCode);
-        string decoupled = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n" + """
-              loss: balanced_softmax
-              num_epochs: 1
-            """;
+        string decoupled = DecoupledBalancedSoftmaxOnStageOne(epochs: 1);
         Assert.Equal(0, CliRunner.Run("train", "--config", Config("moving", decoupled), "--data-root", _data).ExitCode);
         Assert.Equal(0, CliRunner.Run("train", "--config", Config("frozen", decoupled + "\n  freeze_batch_norm: true"), "--data-root", _data).ExitCode);
 
