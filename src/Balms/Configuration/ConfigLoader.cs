@@ -51,6 +51,8 @@ public static class ConfigLoader
             throw new ConfigException("'training.model_dir' is required for the decoupled stage: the stage-1 run directory or checkpoint to start from");
         if (training.Sampler is MetaSamplerOptions && training.Stage != TrainingStage.Decoupled)
             throw new ConfigException("'training.sampler.type: meta' (BALMS) needs 'training.stage: decoupled'");
+        if (training.Sampler is MetaSamplerOptions { CacheMetaFeatures: true } && !training.FreezeBatchNorm)
+            throw new ConfigException("'training.sampler.cache_meta_features: true' needs 'training.freeze_batch_norm: true': with BatchNorm in train mode a feature depends on the rest of its batch, so it cannot be computed once");
         if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
             throw new ConfigException("'training.schedule.base_lr' must be > 0");
     }

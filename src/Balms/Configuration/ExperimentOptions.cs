@@ -148,6 +148,14 @@ public sealed record MetaSamplerOptions : SamplerOptions
     [Range(0, 10)] public double InitPow { get; init; }
     /// <summary>Adam learning rate of the sampling weights.</summary>
     [Range(0)] public double Lr { get; init; } = 0.01;
+    /// <summary>
+    /// Compute the meta set's features once, when the stage starts, instead of passing a meta batch through the frozen
+    /// backbone at every step; a BALMS step then costs little more than a decoupled one. The meta images are then used
+    /// without augmentation (the test transform), as the original does for ImageNet-LT and Places-LT (for CIFAR-LT
+    /// it augments them afresh every step). Needs training.freeze_batch_norm: true, since with BatchNorm in train mode
+    /// a feature depends on the rest of its batch.
+    /// </summary>
+    public bool CacheMetaFeatures { get; init; }
 }
 
 public abstract record ScheduleOptions

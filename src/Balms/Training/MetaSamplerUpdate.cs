@@ -14,7 +14,9 @@ namespace Balms.Training;
 /// <summary>
 /// BALMS inside the training loop: draws every training batch with the Meta Sampler's current weights, and before
 /// each real classifier step makes the meta update on a class-balanced meta batch (an independently drawn
-/// long-tailed training subset, sampled one image per class in turn, as the original does for CIFAR).
+/// long-tailed training subset, sampled one image per class in turn, as the original does for CIFAR). With
+/// sampler.cache_meta_features the meta set's features are computed once (see <see cref="PrepareMetaSet"/>) and the
+/// meta batches are rows of them.
 /// </summary>
 internal sealed class MetaSamplerUpdate : IDisposable
 {
@@ -24,7 +26,12 @@ internal sealed class MetaSamplerUpdate : IDisposable
     private readonly ImageDataset _metaSet;
     private readonly int _metaBatchSize;
     private readonly int _seed;
-    private IEnumerator<Batch>? _metaBatches;
+    private readonly bool _cacheFeatures;
+    /// <summary>The whole meta set's features and labels, when they are computed once.</summary>
+    private MetaBatch? _metaSetFeatures;
+    // One of the two streams of the current epoch: loaded meta images, or rows of the cached features.
+    private IEnumerator<Batch>? _loadedMetaBatches;
+    private IEnumerator<int[]>? _cachedMetaRows;
     private readonly double _momentum;
     private readonly double _weightDecay;
     private readonly long[] _classCounts;
@@ -44,15 +51,53 @@ internal sealed class MetaSamplerUpdate : IDisposable
         int missing = Array.IndexOf(metaCounts, 0L);
         if (missing >= 0)
             throw new BalmsException($"the BALMS meta set has no image of class {missing} ({data.ClassNames[missing]}); every class needs at least one");
-        _metaSet = metaSet;
+        _cacheFeatures = options.CacheMetaFeatures;
+        // Features computed once must not depend on a random augmentation.
+        _metaSet = _cacheFeatures ? metaSet with { Transform = data.Test.Transform } : metaSet;
         _metaBatchSize = options.MetaBatchSize ?? training.BatchSize;
         _seed = Seeds.Derive(experiment.Seed, MetaSubsetStream);
-        _metaLoader = new BatchLoader(metaSet, experiment.Data.Workers, experiment.Data.Prefetch, _seed, device);
+        _metaLoader = new BatchLoader(_metaSet, experiment.Data.Workers, experiment.Data.Prefetch, _seed, device);
     }
 
     // Distinct streams of randomness derived from the run's seeds.
     private const long MetaNoiseStream = 0x6D657461;
     private const long MetaSubsetStream = 0x6D736574;
+
+    private const int FeatureBatchSize = 256;
+
+    /// <summary>
+    /// With sampler.cache_meta_features: passes the whole meta set once through the frozen backbone (BatchNorm in
+    /// eval mode, as the stage will run it) and keeps the features. Does nothing otherwise.
+    /// </summary>
+    public void PrepareMetaSet(LongTailModel model, ITrainingObserver observer, Action<string> log)
+    {
+        if (!_cacheFeatures) return;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int count = _metaSet.Count;
+        bool wasTraining = model.Backbone.training;
+        model.Backbone.eval();
+        observer.EvaluationStarted("the BALMS meta set (features, once)", count);
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var parts = new List<Tensor>();
+            int done = 0;
+            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, FeatureBatchSize), epoch: 0))
+                using (batch)
+                {
+                    parts.Add(model.Backbone.call(batch.Images));
+                    observer.EvaluationProgress(done += batch.Size);
+                }
+            var labels = torch.tensor(_metaSet.Labels.Select(label => (long)label).ToArray(), device: parts[0].device);
+            _metaSetFeatures = new MetaBatch(torch.cat(parts, 0).DetachFromDisposeScope(), labels.DetachFromDisposeScope());
+        }
+        finally
+        {
+            model.Backbone.train(wasTraining);
+        }
+        log($"BALMS meta set: features of its {count} images (no augmentation) computed once in {watch.Elapsed.TotalSeconds:F1} s");
+    }
 
     /// <summary>
     /// The epoch's training batches from <paramref name="firstStep"/> to <paramref name="steps"/>, each drawn with the
@@ -61,8 +106,11 @@ internal sealed class MetaSamplerUpdate : IDisposable
     /// </summary>
     public IEnumerable<Batch> Batches(BatchLoader trainLoader, int epoch, int firstStep, int steps)
     {
-        _metaBatches?.Dispose();
-        _metaBatches = _metaLoader.Stream(MetaIndexBatches(epoch, firstStep, steps), epoch, firstStep).GetEnumerator();
+        _loadedMetaBatches?.Dispose();
+        _cachedMetaRows?.Dispose();
+        var metaIndexBatches = MetaIndexBatches(epoch, firstStep, steps);
+        if (_metaSetFeatures is null) _loadedMetaBatches = _metaLoader.Stream(metaIndexBatches, epoch, firstStep).GetEnumerator();
+        else _cachedMetaRows = metaIndexBatches.GetEnumerator();
         int step = firstStep;
         foreach (var indices in _sampler.EpochBatches(epoch, firstStep).Take(steps - firstStep))
             yield return trainLoader.Load(indices, epoch, step++);
@@ -89,21 +137,32 @@ internal sealed class MetaSamplerUpdate : IDisposable
     /// </summary>
     public Tensor Update(LongTailModel model, SgdMomentum optimizer, Batch batch, double learningRate, out double metaLoss)
     {
-        Tensor features, metaFeatures;
-        if (_metaBatches is null || !_metaBatches.MoveNext())
-            throw new InvalidOperationException("meta batches are drawn alongside Batches(): one per training batch");
-        using var metaBatch = _metaBatches.Current;
-        using (torch.no_grad())
-        {
-            features = model.Backbone.call(batch.Images);
-            metaFeatures = model.Backbone.call(metaBatch.Images);
-        }
+        Tensor features;
+        using (torch.no_grad()) features = model.Backbone.call(batch.Images);
+        var metaBatch = NextMetaBatch(model);
         var head = model.Head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var classifier = new LinearClassifierSnapshot(head["fc.weight"].detach(), head["fc.bias"].detach(), learningRate,
             optimizer.MomentumOf("classifier", "fc.weight"), optimizer.MomentumOf("classifier", "fc.bias"), _momentum, _weightDecay);
-        metaLoss = _sampler.Update(classifier, features, new MetaBatch(metaFeatures, metaBatch.Labels));
+        metaLoss = _sampler.Update(classifier, features, metaBatch);
         return features;
     }
+
+    /// <summary>The step's meta batch. Its tensors belong to the caller's dispose scope (the training step's).</summary>
+    private MetaBatch NextMetaBatch(LongTailModel model)
+    {
+        if (_metaSetFeatures is { } cached)
+        {
+            var rows = torch.tensor(Next(_cachedMetaRows).Select(index => (long)index).ToArray(), device: cached.Features.device);
+            return new MetaBatch(cached.Features.index_select(0, rows), cached.Labels.index_select(0, rows));
+        }
+        var images = Next(_loadedMetaBatches);
+        using var noGrad = torch.no_grad();
+        return new MetaBatch(model.Backbone.call(images.Images), images.Labels);
+    }
+
+    private static T Next<T>(IEnumerator<T>? stream) => stream is not null && stream.MoveNext()
+        ? stream.Current
+        : throw new InvalidOperationException("meta batches are drawn alongside Batches(): one per training batch");
 
     /// <summary>Appends the learned class distribution to sampling_distribution.csv and TensorBoard.</summary>
     public void LogDistribution(int epoch, RunDirectory run, SummaryWriter tensorboard)
@@ -148,7 +207,10 @@ internal sealed class MetaSamplerUpdate : IDisposable
 
     public void Dispose()
     {
-        _metaBatches?.Dispose();
+        _loadedMetaBatches?.Dispose();
+        _cachedMetaRows?.Dispose();
+        _metaSetFeatures?.Features.Dispose();
+        _metaSetFeatures?.Labels.Dispose();
         _sampler.Dispose();
     }
 }

@@ -83,6 +83,7 @@ public sealed class Trainer
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
             : null;
+        metaUpdate?.PrepareMetaSet(model, _observer, Log);
 
         var position = resume ? Resume(model, optimizer, metaUpdate, length) : new Position();
         if (!resume)

@@ -161,6 +161,37 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void CachedMetaFeaturesGiveTheSameBalmsRunAsFreshOnes()
+    {
+        // With a val split the meta set is the val images under the test transform, so with BatchNorm frozen a meta
+        // image's features do not depend on when, or beside which images, they are computed.
+        ImageFolderFixture.WriteClasses(Data("by_class"), (Names[0], 12), (Names[1], 6), (Names[2], 6));
+        string[] valSplit = ["--set", $"data.root={Data("by_class")}", "--set", "data.val_fraction=0.34", "--set", "training.num_epochs=2"];
+        Assert.Equal(0, CliRunner.Run(["train", "--config", Config("stage1"), .. valSplit]).ExitCode);
+        string balms = $"loss: balanced_softmax\n  stage: decoupled\n  model_dir: {RunDirectory("stage1")}\n  freeze_batch_norm: true\n  optimizer: {{lr: 0.01}}";
+        string sampler = "\n  sampler: {type: meta, meta_batch_size: 6, lr: 0.5";
+        var fresh = CliRunner.Run(["train", "--config", Config("fresh", balms + sampler + "}"), .. valSplit]);
+        var cached = CliRunner.Run(["train", "--config", Config("cached", balms + sampler + ", cache_meta_features: true}"), .. valSplit]);
+
+        Assert.True(fresh.ExitCode == 0, fresh.Error + fresh.Output);
+        Assert.True(cached.ExitCode == 0, cached.Error + cached.Output);
+        string log = File.ReadAllText(Path.Combine(RunDirectory("cached"), "log.txt"));
+        Assert.True(log.Contains("features of its 8 images (no augmentation) computed once"), log);
+        double[][] Distribution(string run) => File.ReadAllLines(Path.Combine(RunDirectory(run), "sampling_distribution.csv")).Skip(1)
+            .Select(line => line.Split(',').Skip(1).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var (freshRows, cachedRows) = (Distribution("fresh"), Distribution("cached"));
+        Assert.Equal(2, cachedRows.Length);
+        Assert.Equal(freshRows[1], cachedRows[1], new Tolerance(1e-5));
+        // The sampler did move, so the comparison above is not between two untouched initial distributions.
+        var counts = JsonNode.Parse(File.ReadAllText(Path.Combine(RunDirectory("cached"), "class_counts.json")))!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+        double initialTail = counts[2] / counts.Sum();
+        Assert.True(Math.Abs(cachedRows[1][2] - initialTail) > 1e-3, $"class 2's probability stayed at {initialTail}");
+        using var freshWeights = ModelWeights.Read(Path.Combine(RunDirectory("fresh"), "checkpoints", "latest.safetensors"));
+        using var cachedWeights = ModelWeights.Read(Path.Combine(RunDirectory("cached"), "checkpoints", "latest.safetensors"));
+        Assert.True(cachedWeights.Tensors["classifier.fc.weight"].allclose(freshWeights.Tensors["classifier.fc.weight"], rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
     public void AnUnreadableImageStopsTrainingWithItsName()
     {
         // In the test split, which the end-of-epoch evaluation reads in full.

@@ -104,6 +104,18 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void CachedMetaFeaturesRequireFrozenBatchNorm()
+    {
+        string[] balms = ["training.stage=decoupled", "training.model_dir=runs/stage1", "training.sampler.type=meta",
+            "training.sampler.cache_meta_features=true"];
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", balms));
+        Assert.Contains("'training.freeze_batch_norm: true'", error.Message);
+
+        var options = ConfigLoader.Parse(Minimal, "test.yaml", [.. balms, "training.freeze_batch_norm=true"]);
+        Assert.True(Assert.IsType<MetaSamplerOptions>(options.Training.Sampler).CacheMetaFeatures);
+    }
+
+    [Fact]
     public void IterationsAndEpochsAreExclusive()
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.num_epochs=3"]));
