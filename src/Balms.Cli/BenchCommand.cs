@@ -53,9 +53,11 @@ public static class BenchCommand
         Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");
         Console.WriteLine($"  decoupled step                      {report.DecoupledRun.TrainImagesPerSecond,8:F1} images/s");
         Console.WriteLine($"  BALMS step                          {report.BalmsRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledRun.TrainImagesPerSecond / report.BalmsRun.TrainImagesPerSecond:F2}x the decoupled step's time)");
+        Console.WriteLine($"  decoupled step, BatchNorm frozen    {report.DecoupledFrozenRun.TrainImagesPerSecond,8:F1} images/s");
+        Console.WriteLine($"  BALMS step, meta features cached    {report.BalmsCachedRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledFrozenRun.TrainImagesPerSecond / report.BalmsCachedRun.TrainImagesPerSecond:F2}x that decoupled step's time)");
         Console.WriteLine($"  Meta Sampler draw, ImageNet-LT size {report.MetaSamplerDrawMs,8:F1} ms per batch   (B x N Gumbel noise)");
         string pytorchPeak = report.PyTorch is { } q ? $"; PyTorch process {q.PeakResidentMb:F0}" : "";
-        Console.WriteLine($"  peak RSS (MB): bare step {report.StepPeakResidentMb:F0}, CIFAR loop {report.CifarLoop.PeakResidentMb:F0}, Fashion-MNIST loop {report.FashionMnistLoop.PeakResidentMb:F0}, decoupled {report.DecoupledRun.PeakResidentMb:F0}, BALMS {report.BalmsRun.PeakResidentMb:F0}{pytorchPeak}");
+        Console.WriteLine($"  peak RSS (MB): bare step {report.StepPeakResidentMb:F0}, CIFAR loop {report.CifarLoop.PeakResidentMb:F0}, Fashion-MNIST loop {report.FashionMnistLoop.PeakResidentMb:F0}, decoupled {report.DecoupledRun.PeakResidentMb:F0}, BALMS {report.BalmsRun.PeakResidentMb:F0}, BALMS cached {report.BalmsCachedRun.PeakResidentMb:F0}{pytorchPeak}");
         Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; after each epoch (CIFAR | Fashion-MNIST): RSS MB {Join(report.CifarLoop.ResidentMbAfterEpoch)} | {Join(report.FashionMnistLoop.ResidentMbAfterEpoch)}; live tensors {Join(report.CifarLoop.LiveTensorsAfterEpoch)} | {Join(report.FashionMnistLoop.LiveTensorsAfterEpoch)}");
     }
 

@@ -20,6 +20,10 @@ public sealed record BenchmarkReport
     public required string FashionMnistSource { get; init; }
     public required LoopMeasurement DecoupledRun { get; init; }
     public required LoopMeasurement BalmsRun { get; init; }
+    /// <summary>The decoupled stage with training.freeze_batch_norm, the baseline of <see cref="BalmsCachedRun"/>.</summary>
+    public required LoopMeasurement DecoupledFrozenRun { get; init; }
+    /// <summary>BALMS with BatchNorm frozen and sampler.cache_meta_features (no backbone forward of meta batches).</summary>
+    public required LoopMeasurement BalmsCachedRun { get; init; }
     /// <summary>One Meta Sampler batch draw at ImageNet-LT's size (settings.DrawInstances etc.).</summary>
     public required double MetaSamplerDrawMs { get; init; }
     public required double StepPeakResidentMb { get; init; }
@@ -58,6 +62,9 @@ public sealed record BenchmarkReport
             ["decoupled_step_images_per_s"] = Round(DecoupledRun.TrainImagesPerSecond),
             ["balms_step_images_per_s"] = Round(BalmsRun.TrainImagesPerSecond),
             ["balms_step_time_ratio"] = Round(DecoupledRun.TrainImagesPerSecond / BalmsRun.TrainImagesPerSecond, 3),
+            ["decoupled_frozen_bn_step_images_per_s"] = Round(DecoupledFrozenRun.TrainImagesPerSecond),
+            ["balms_cached_step_images_per_s"] = Round(BalmsCachedRun.TrainImagesPerSecond),
+            ["balms_cached_step_time_ratio"] = Round(DecoupledFrozenRun.TrainImagesPerSecond / BalmsCachedRun.TrainImagesPerSecond, 3),
             ["meta_sampler_draw_ms_imagenet_lt_size"] = Round(MetaSamplerDrawMs),
             ["peak_rss_mb"] = Round(PeakResidentMb),
             ["peak_rss_mb_by_family"] = new JsonObject
@@ -67,6 +74,7 @@ public sealed record BenchmarkReport
                 ["fashion_mnist_end_to_end"] = Round(FashionMnistLoop.PeakResidentMb),
                 ["cifar_decoupled"] = Round(DecoupledRun.PeakResidentMb),
                 ["cifar_balms"] = Round(BalmsRun.PeakResidentMb),
+                ["cifar_balms_cached"] = Round(BalmsCachedRun.PeakResidentMb),
             },
             ["rss_mb_after_epoch"] = new JsonObject
             {

@@ -101,6 +101,13 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         progress("BALMS stage (Balanced Softmax + Meta Sampler) on the loop's checkpoint");
         var balms = TrainerBenchmark.Run(Options("cifar_balms", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms"),
             decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }), settings.WarmupSteps, cancellation);
+        var frozenBatchNorm = decoupledTraining with { FreezeBatchNorm = true };
+        progress("decoupled stage with BatchNorm frozen");
+        var decoupledFrozen = TrainerBenchmark.Run(Options("cifar_decoupled_frozen_bn", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "decoupled_frozen_bn"),
+            frozenBatchNorm), settings.WarmupSteps, cancellation);
+        progress("BALMS stage with BatchNorm frozen and the meta set's features computed once");
+        var balmsCached = TrainerBenchmark.Run(Options("cifar_balms_cached", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms_cached"),
+            frozenBatchNorm with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize, CacheMetaFeatures = true } }), settings.WarmupSteps, cancellation);
         progress($"Meta Sampler draw at ImageNet-LT size (B {settings.DrawBatchSize}, N {settings.DrawInstances:N0}, C {settings.DrawClasses})");
         double drawMs = MetaSamplerDrawBenchmark.MillisecondsPerDraw(settings);
 
@@ -119,9 +126,11 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             FashionMnistSource = fashionSource,
             DecoupledRun = decoupled,
             BalmsRun = balms,
+            DecoupledFrozenRun = decoupledFrozen,
+            BalmsCachedRun = balmsCached,
             MetaSamplerDrawMs = drawMs,
             StepPeakResidentMb = stepPeak,
-            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb }.Max(),
+            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb, decoupledFrozen.PeakResidentMb, balmsCached.PeakResidentMb }.Max(),
             PyTorch = MedianRun(pytorchDefault),
             PyTorchPassive = MedianRun(pytorchPassive),
             PyTorchSkipped = pytorchSkipped,

@@ -10,7 +10,8 @@ public class BenchCommandTests
     private static readonly string[] MeasuredKeys =
     [
         "train_step_images_per_s", "train_loop_images_per_s", "fashion_mnist_loop_images_per_s", "eval_images_per_s",
-        "balms_step_images_per_s", "decoupled_step_images_per_s", "meta_sampler_draw_ms_imagenet_lt_size", "peak_rss_mb",
+        "balms_step_images_per_s", "decoupled_step_images_per_s", "balms_cached_step_images_per_s",
+        "decoupled_frozen_bn_step_images_per_s", "meta_sampler_draw_ms_imagenet_lt_size", "peak_rss_mb",
     ];
 
     private const string PyTorchKey = "pytorch_train_step_images_per_s";
