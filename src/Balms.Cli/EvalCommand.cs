@@ -27,7 +27,8 @@ public static class EvalCommand
         var device = Devices.Resolve(options.Device);
         var data = DatasetCatalog.Load(options);
 
-        using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount);
+        using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
+            ComputePrecision.Of(options.Model.Precision));
         ModelPrior modelPrior;
         using (var weights = ModelWeights.Read(checkpointPath))
         {

@@ -35,8 +35,8 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var shortcut = downsample is null ? input : downsample.call(input);
-        var hidden = bn1.call(conv1.call(input)).relu_();
-        var output = bn2.call(conv2.call(hidden));
+        var hidden = bn1.call(conv1.Convolve(input)).relu_();
+        var output = bn2.call(conv2.Convolve(hidden));
         return output.add_(shortcut).relu_().MoveToOuterDisposeScope();
     }
 }

@@ -41,9 +41,9 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var shortcut = downsample is null ? input : downsample.call(input);
-        var hidden = bn1.call(conv1.call(input)).relu_();
-        hidden = bn2.call(conv2.call(hidden)).relu_();
-        var output = bn3.call(conv3.call(hidden));
+        var hidden = bn1.call(conv1.Convolve(input)).relu_();
+        hidden = bn2.call(conv2.Convolve(hidden)).relu_();
+        var output = bn3.call(conv3.Convolve(hidden));
         return output.add_(shortcut).relu_().MoveToOuterDisposeScope();
     }
 }

@@ -70,10 +70,10 @@ public sealed class ImageNetResNet : FeatureExtractor
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var maps = bn1.call(conv1.call(ChannelsLast.Of(images))).relu_();
+        var maps = bn1.call(conv1.Convolve(FirstMap(images))).relu_();
         maps = nn.functional.max_pool2d(maps, kernel_size: [3, 3], strides: [2, 2], padding: [1, 1]);
         maps = layer4.call(layer3.call(layer2.call(layer1.call(maps))));
-        return maps.mean([2, 3]).MoveToOuterDisposeScope();
+        return PooledFeatures(maps).MoveToOuterDisposeScope();
     }
 
     private static Sequential Stage(BlockDesign design, ref long inPlanes, long planes, int blocks, long stride)
@@ -84,7 +84,7 @@ public sealed class ImageNetResNet : FeatureExtractor
         {
             long blockStride = block == 0 ? stride : 1;
             var downsample = blockStride != 1 || inPlanes != outPlanes
-                ? nn.Sequential(ResNetLayers.Conv1x1(inPlanes, outPlanes, blockStride), ResNetLayers.BatchNorm(outPlanes))
+                ? new ProjectionShortcut(inPlanes, outPlanes, blockStride)
                 : null;
             stage.append(design.Create(inPlanes, planes, blockStride, downsample));
             inPlanes = outPlanes;

@@ -21,9 +21,12 @@ public sealed class LongTailModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public static LongTailModel Create(string backboneName, int inputChannels, int classCount)
+    /// <param name="computeType">The backbone's <see cref="FeatureExtractor.ComputeType"/>.</param>
+    public static LongTailModel Create(string backboneName, int inputChannels, int classCount,
+        ScalarType computeType = ScalarType.Float32)
     {
         var backbone = Backbones.Create(backboneName, inputChannels);
+        backbone.ComputeType = computeType;
         return new LongTailModel(backboneName, backbone, new LinearClassifier(backbone.FeatureDim, classCount));
     }
 

@@ -44,9 +44,9 @@ public sealed class ResNet32 : FeatureExtractor
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var maps = bn1.call(conv1.call(ChannelsLast.Of(images))).relu_();
+        var maps = bn1.call(conv1.Convolve(FirstMap(images))).relu_();
         maps = layer3.call(layer2.call(layer1.call(maps)));
-        return maps.mean([2, 3]).MoveToOuterDisposeScope();
+        return PooledFeatures(maps).MoveToOuterDisposeScope();
     }
 
     private static Sequential Stage(ref long inPlanes, long planes, long stride)

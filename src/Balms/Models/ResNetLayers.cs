@@ -14,6 +14,19 @@ internal static class ResNetLayers
     public static Conv2d Conv1x1(long inChannels, long outChannels, long stride = 1) =>
         nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: stride, bias: false);
 
+    /// <summary>
+    /// Convolves in the input's type. A bfloat16 input (mixed precision) meets a bfloat16 copy of the float32 kernel;
+    /// the gradient flows back through the copy to the kernel.
+    /// </summary>
+    public static Tensor Convolve(this Conv2d convolution, Tensor input)
+    {
+        var kernel = convolution.weight!;
+        if (input.dtype == kernel.dtype) return convolution.call(input);
+        using var lowPrecisionKernel = kernel.to(input.dtype);
+        return nn.functional.conv2d(input, lowPrecisionKernel, null, convolution.stride, convolution.padding,
+            convolution.dilation, convolution.groups);
+    }
+
     public static BatchNorm2d BatchNorm(long channels) => nn.BatchNorm2d(channels, eps: 1e-5, momentum: 0.1);
 
     public static void RequireInputChannels(int inputChannels)

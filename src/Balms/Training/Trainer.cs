@@ -67,7 +67,7 @@ public sealed class Trainer
             BalancedSoftmaxLossOptions => LossRegistry.Create("balanced_softmax", classCounts),
             _ => LossRegistry.Create("softmax", classCounts),
         };
-        using var model = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
+        using var model = CreateModel();
         bool decoupled = Training.Stage == TrainingStage.Decoupled;
         if (decoupled) LoadStageOne(model);
         else if (_options.Model.Pretrained is { } pretrained)
@@ -96,7 +96,8 @@ public sealed class Trainer
         long total = model.parameters().Sum(p => p.numel());
         _observer.StageStarted(new StageInfo(_options.Name, length.Epochs, length.StepsPerEpoch, trainable, total,
             _data.Train.Count, _device.ToString()));
-        Log($"{_options.Model.Backbone}: {total:N0} parameters, {trainable:N0} trainable; {length.Epochs} epochs x {length.StepsPerEpoch} steps (batch {Training.BatchSize}); selection split: {_data.SelectionSplit}");
+        string precision = _options.Model.Precision == Precision.Bfloat16 ? " (bfloat16 mixed precision)" : "";
+        Log($"{_options.Model.Backbone}{precision}: {total:N0} parameters, {trainable:N0} trainable; {length.Epochs} epochs x {length.StepsPerEpoch} steps (batch {Training.BatchSize}); selection split: {_data.SelectionSplit}");
         if (_data.Validation is null)
             Log($"{_data.DatasetName} has no validation split: as in the original, the best epoch is selected on the TEST split. The final-epoch numbers are the unbiased ones.");
 
@@ -280,7 +281,7 @@ public sealed class Trainer
         if (selectedOnTest && bestSelection is not null) bestOnTest = bestSelection;
         else
         {
-            using var bestModel = LongTailModel.Create(_options.Model.Backbone, _data.InputChannels, _data.ClassCount);
+            using var bestModel = CreateModel();
             using (var checkpoint = Checkpoint.Load(Output.BestCheckpoint)) checkpoint.LoadInto(bestModel, Output.BestCheckpoint);
             bestModel.to(_device);
             bestOnTest = Evaluator.Evaluate(bestModel, testLoader, EvalBatchSize, classCounts, "test", _observer, cancellation);
@@ -301,6 +302,9 @@ public sealed class Trainer
         Log($"final epoch: test top1 {final.Top1:P2}; best epoch {bestEpoch} (selected on {_data.SelectionSplit}): test top1 {bestOnTest.Top1:P2}");
         return new RunResult(final, bestOnTest, bestEpoch, _data.SelectionSplit, Output.Path, false);
     }
+
+    private LongTailModel CreateModel() => LongTailModel.Create(_options.Model.Backbone, _data.InputChannels,
+        _data.ClassCount, ComputePrecision.Of(_options.Model.Precision));
 
     private static Tensor Features(LongTailModel model, Tensor images)
     {

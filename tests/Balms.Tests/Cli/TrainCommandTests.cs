@@ -81,6 +81,22 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void MixedPrecisionRunLowersTheLossAndKeepsFloat32Weights()
+    {
+        var result = CliRunner.Run("train", "--config", Config("bf16", StageOne), "--data-root", _data, "--set", "model.precision=bfloat16");
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        string run = _temp.Combine("runs", "bf16");
+
+        Assert.Contains("resnet32 (bfloat16 mixed precision)", File.ReadAllText(Path.Combine(run, "log.txt")));
+        var losses = File.ReadAllLines(Path.Combine(run, "epochs.csv")).Skip(1)
+            .Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
+        using var checkpoint = Balms.Training.Checkpoints.Checkpoint.Load(Path.Combine(run, "checkpoints", "latest.safetensors"));
+        Assert.All(checkpoint.Tensors.Where(t => t.Key.StartsWith("feat_model.") && t.Value.is_floating_point()),
+            t => Assert.Equal(TorchSharp.torch.ScalarType.Float32, t.Value.dtype));
+    }
+
+    [Fact]
     public void DecoupledBalancedSoftmaxAndBalmsStartFromStageOne()
     {
         string decoupled = DecoupledBalancedSoftmaxOnStageOne(epochs: 2) + "\n  optimizer: {lr: 0.1}";
