@@ -2,7 +2,8 @@
 """The PyTorch reference for `./balms bench`: a ResNet-32 training step and an evaluation forward pass, timed.
 
 The training step (cross-entropy, backward, SGD with momentum 0.9 and weight decay 5e-4) runs on one fixed synthetic
-batch, timed after warm-up steps; the evaluation pass (eval mode, no gradients) likewise on one fixed batch.
+batch, timed after warm-up steps; the evaluation pass (eval mode, no gradients) likewise on one fixed batch. With --bf16
+the forward passes run under torch.autocast(bfloat16), PyTorch's mixed precision.
 Prints one JSON object on stdout ({"unavailable": reason} when torch cannot be imported).
 
 ResNet-32 as the original BALMS code's CIFAR network: 3x3 stem with 16 channels, three stages of five basic blocks
@@ -101,6 +102,7 @@ def main():
     parser.add_argument("--eval-batch", type=int, default=256)
     parser.add_argument("--eval-steps", type=int, default=4)
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--bf16", action="store_true", help="mixed precision: the forward pass under bfloat16 autocast")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -115,8 +117,9 @@ def main():
     model.train()
 
     def step():
-        logits = model(images)
-        loss = F.cross_entropy(logits, labels)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            logits = model(images)
+        loss = F.cross_entropy(logits.float(), labels)
         optimizer.zero_grad()
         loss.backward()
         # As the Balms trainer: the loss and the number of correct predictions are read every step.
@@ -132,7 +135,7 @@ def main():
     model.eval()
 
     def evaluate():
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             model(eval_images).argmax(1)
 
     eval_seconds = timed(evaluate, 1, args.eval_steps)
@@ -143,6 +146,7 @@ def main():
         "steps": args.steps,
         "threads": torch.get_num_threads(),
         "channels_last": args.channels_last,
+        "bf16": args.bf16,
         "torch_version": torch.__version__,
     }))
 

@@ -48,6 +48,8 @@ public static class BenchCommand
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
         Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
         Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {1000 * report.BatchSize / report.TrainStepImagesPerSecond:F0} ms)");
+        string pytorchMixed = report.PyTorchBfloat16 is { } bf16 ? $"; PyTorch autocast step {bf16.TrainImagesPerSecond:F1}, loop {report.CifarLoopBfloat16.TrainImagesPerSecond / bf16.TrainImagesPerSecond:F2}x that" : "";
+        Console.WriteLine($"  bfloat16 mixed precision: step      {report.TrainStepBfloat16ImagesPerSecond,8:F1} images/s   (loop {report.CifarLoopBfloat16.TrainImagesPerSecond:F1}{pytorchMixed})");
         Console.WriteLine($"  training loop, Fashion-MNIST-LT     {report.FashionMnistLoop.TrainImagesPerSecond,8:F1} images/s   ({report.FashionMnistSource})");
         string pytorchEval = report.PyTorch is { } p ? $"   (PyTorch {p.EvaluationImagesPerSecond:F1})" : "";
         Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");

@@ -14,6 +14,9 @@ public sealed record BenchmarkReport
 
     public required double TrainStepImagesPerSecond { get; init; }
     public required LoopMeasurement CifarLoop { get; init; }
+    /// <summary>The bare step and the CIFAR loop with model.precision: bfloat16.</summary>
+    public required double TrainStepBfloat16ImagesPerSecond { get; init; }
+    public required LoopMeasurement CifarLoopBfloat16 { get; init; }
     /// <summary>One thread's time to read and augment one CIFAR training batch (AutoAugment, Cutout).</summary>
     public required double AugmentationMsPerBatch { get; init; }
     public required LoopMeasurement FashionMnistLoop { get; init; }
@@ -33,6 +36,8 @@ public sealed record BenchmarkReport
     public PyTorchMeasurement? PyTorch { get; init; }
     /// <summary>PyTorch with OMP_WAIT_POLICY=PASSIVE, the OpenMP setting Balms uses, when measured.</summary>
     public PyTorchMeasurement? PyTorchPassive { get; init; }
+    /// <summary>PyTorch's bare step under bfloat16 autocast (its defaults otherwise), when measured.</summary>
+    public PyTorchMeasurement? PyTorchBfloat16 { get; init; }
     /// <summary>Why PyTorch was not measured, when it was not.</summary>
     public string? PyTorchSkipped { get; init; }
 
@@ -56,6 +61,8 @@ public sealed record BenchmarkReport
             ["train_loop_overhead_fraction"] = Round(LoopOverhead, 3),
             ["augmentation_ms_per_batch"] = Round(AugmentationMsPerBatch),
             ["step_ms"] = Round(1000 * BatchSize / TrainStepImagesPerSecond),
+            ["train_step_bf16_images_per_s"] = Round(TrainStepBfloat16ImagesPerSecond),
+            ["train_loop_bf16_images_per_s"] = Round(CifarLoopBfloat16.TrainImagesPerSecond),
             ["fashion_mnist_loop_images_per_s"] = Round(FashionMnistLoop.TrainImagesPerSecond),
             ["fashion_mnist_source"] = FashionMnistSource,
             ["eval_images_per_s"] = Round(EvaluationImagesPerSecond),
@@ -71,6 +78,7 @@ public sealed record BenchmarkReport
             {
                 ["train_step"] = Round(StepPeakResidentMb),
                 ["cifar_end_to_end"] = Round(CifarLoop.PeakResidentMb),
+                ["cifar_end_to_end_bf16"] = Round(CifarLoopBfloat16.PeakResidentMb),
                 ["fashion_mnist_end_to_end"] = Round(FashionMnistLoop.PeakResidentMb),
                 ["cifar_decoupled"] = Round(DecoupledRun.PeakResidentMb),
                 ["cifar_balms"] = Round(BalmsRun.PeakResidentMb),
@@ -102,6 +110,11 @@ public sealed record BenchmarkReport
             json["pytorch_passive_train_step_images_per_s"] = Round(passive.TrainImagesPerSecond);
             json["pytorch_passive_eval_images_per_s"] = Round(passive.EvaluationImagesPerSecond);
             json["train_loop_vs_pytorch_passive"] = Round(CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond, 3);
+        }
+        if (PyTorchBfloat16 is { } mixed)
+        {
+            json["pytorch_bf16_train_step_images_per_s"] = Round(mixed.TrainImagesPerSecond);
+            json["train_loop_bf16_vs_pytorch_bf16"] = Round(CifarLoopBfloat16.TrainImagesPerSecond / mixed.TrainImagesPerSecond, 3);
         }
         if (PyTorchSkipped is not null) json["pytorch_skipped"] = PyTorchSkipped;
         return json;

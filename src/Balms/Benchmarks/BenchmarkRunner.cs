@@ -33,8 +33,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         var reference = pytorch;
         string? pytorchSkipped = reference is null ? $"{PyTorchReference.ScriptPath} not found" : null;
         var steps = new List<double>();
+        var bfloat16Steps = new List<double>();
         var pytorchDefault = new List<PyTorchMeasurement>();
         var pytorchPassive = new List<PyTorchMeasurement>();
+        var pytorchBfloat16 = new List<PyTorchMeasurement>();
         double stepPeak = 0;
         void StepRound(int round)
         {
@@ -45,6 +47,8 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             // Only the first round starts from a fresh process, as PyTorch's does; later ones would also count the heap
             // that glibc keeps after the training loops.
             if (round == 0) stepPeak = ProcessMemory.PeakResidentMb();
+            progress($"bare training step in bfloat16 mixed precision, round {round + 1}/{settings.StepRounds}");
+            bfloat16Steps.Add(TrainStepBenchmark.ImagesPerSecond(settings, torch.ScalarType.BFloat16));
             if (reference is null) return;
             progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
             if (reference.Measure(settings, waitPolicy: null, out pytorchSkipped) is not { } measured)
@@ -54,6 +58,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             }
             pytorchDefault.Add(measured);
             if (settings.PyTorchWithPassiveWaits && reference.Measure(settings, "PASSIVE", out _) is { } passive) pytorchPassive.Add(passive);
+            if (reference.Measure(settings, waitPolicy: null, out _, bfloat16: true) is { } mixed) pytorchBfloat16.Add(mixed);
         }
 
         int roundsBefore = (settings.StepRounds + 1) / 2;
@@ -71,6 +76,13 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             });
         double augmentationMs = AugmentationBenchmark.MillisecondsPerBatch(stageOne, settings.WarmupSteps, settings.TimedSteps);
         var cifarLoop = TrainerBenchmark.Run(stageOne, settings.WarmupSteps, cancellation);
+        progress("the same training loop in bfloat16 mixed precision");
+        var cifarLoopBfloat16 = TrainerBenchmark.Run(stageOne with
+        {
+            Name = "cifar_end_to_end_bf16",
+            Model = stageOne.Model with { Precision = Precision.Bfloat16 },
+            Output = new OutputOptions { Dir = Path.Combine(work, "runs", "stage1_bf16") },
+        }, settings.WarmupSteps, cancellation);
         // The remaining rounds right after the loop, so that the loop is compared with a step measured around it.
         for (int round = roundsBefore; round < settings.StepRounds; round++) StepRound(round);
 
@@ -121,6 +133,8 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             LoadAverageAtEnd = LoadAverage(),
             TrainStepImagesPerSecond = Median(steps),
             CifarLoop = cifarLoop,
+            TrainStepBfloat16ImagesPerSecond = Median(bfloat16Steps),
+            CifarLoopBfloat16 = cifarLoopBfloat16,
             AugmentationMsPerBatch = augmentationMs,
             FashionMnistLoop = fashionLoop,
             FashionMnistSource = fashionSource,
@@ -130,9 +144,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             BalmsCachedRun = balmsCached,
             MetaSamplerDrawMs = drawMs,
             StepPeakResidentMb = stepPeak,
-            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb, decoupledFrozen.PeakResidentMb, balmsCached.PeakResidentMb }.Max(),
+            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, cifarLoopBfloat16.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb, decoupledFrozen.PeakResidentMb, balmsCached.PeakResidentMb }.Max(),
             PyTorch = MedianRun(pytorchDefault),
             PyTorchPassive = MedianRun(pytorchPassive),
+            PyTorchBfloat16 = MedianRun(pytorchBfloat16),
             PyTorchSkipped = pytorchSkipped,
         };
     }

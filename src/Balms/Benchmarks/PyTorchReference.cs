@@ -18,7 +18,8 @@ public sealed class PyTorchReference(string python, string script)
     /// <paramref name="unavailable"/>) when the Python does not exist or cannot import torch.
     /// </summary>
     /// <param name="waitPolicy">OMP_WAIT_POLICY for the child, or null to leave its environment as this process got it.</param>
-    public PyTorchMeasurement? Measure(BenchmarkSettings settings, string? waitPolicy, out string? unavailable)
+    /// <param name="bfloat16">Mixed precision: the forward passes under PyTorch's bfloat16 autocast.</param>
+    public PyTorchMeasurement? Measure(BenchmarkSettings settings, string? waitPolicy, out string? unavailable, bool bfloat16 = false)
     {
         string I(int value) => value.ToString(CultureInfo.InvariantCulture);
         string[] arguments =
@@ -26,6 +27,7 @@ public sealed class PyTorchReference(string python, string script)
             script, "--threads", I(settings.Threads), "--batch", I(settings.BatchSize), "--size", I(settings.ImageSize),
             "--channels", I(settings.Channels), "--classes", I(settings.Classes), "--warmup", I(settings.WarmupSteps),
             "--steps", I(settings.TimedSteps), "--eval-batch", I(settings.EvaluationBatchSize), "--eval-steps", I(settings.TimedSteps),
+            .. bfloat16 ? ["--bf16"] : Array.Empty<string>(),
         ];
         int exitCode;
         string output, error;

@@ -8,14 +8,15 @@ namespace Balms.Benchmarks;
 
 /// <summary>
 /// The bare training step: ResNet-32 forward, cross-entropy, backward and the SGD-with-momentum update on one fixed
-/// synthetic batch; the same work as benchmarks/pytorch_step.py does in PyTorch.
+/// synthetic batch; the same work as benchmarks/pytorch_step.py does in PyTorch. <c>computeType</c> BFloat16 is the
+/// mixed precision of model.precision: bfloat16 (pytorch_step.py --bf16 on the PyTorch side).
 /// </summary>
 public static class TrainStepBenchmark
 {
-    public static double ImagesPerSecond(BenchmarkSettings settings)
+    public static double ImagesPerSecond(BenchmarkSettings settings, ScalarType computeType = ScalarType.Float32)
     {
         torch.manual_seed(0);
-        using var model = LongTailModel.Create("resnet32", settings.Channels, settings.Classes);
+        using var model = LongTailModel.Create("resnet32", settings.Channels, settings.Classes, computeType);
         using var loss = LossRegistry.Create("softmax", Enumerable.Repeat(1L, settings.Classes).ToArray());
         using var optimizer = new SgdMomentum(
             [new SgdMomentum.Group("all", model.named_parameters().ToList(), BaseLr: 0.05)], momentum: 0.9, weightDecay: 5e-4);

@@ -10,6 +10,7 @@ public class BenchCommandTests
     private static readonly string[] MeasuredKeys =
     [
         "train_step_images_per_s", "train_loop_images_per_s", "fashion_mnist_loop_images_per_s", "eval_images_per_s",
+        "train_step_bf16_images_per_s", "train_loop_bf16_images_per_s",
         "balms_step_images_per_s", "decoupled_step_images_per_s", "balms_cached_step_images_per_s",
         "decoupled_frozen_bn_step_images_per_s", "meta_sampler_draw_ms_imagenet_lt_size", "peak_rss_mb",
     ];
@@ -56,6 +57,7 @@ public class BenchCommandTests
         {
             Assert.True(json[PyTorchKey]!.GetValue<double>() > 0);
             Assert.True(json["pytorch_eval_images_per_s"]!.GetValue<double>() > 0);
+            Assert.True(json["pytorch_bf16_train_step_images_per_s"]!.GetValue<double>() > 0);
             Assert.False(json.ContainsKey("pytorch_skipped"));
         }
         else Assert.False(json.ContainsKey(PyTorchKey));
