@@ -13,16 +13,20 @@ internal static class MetaSamplerDrawBenchmark
 {
     public static double MillisecondsPerDraw(BenchmarkSettings settings)
     {
-        // The profile's shape at a large head size, scaled down to N instances.
-        int[] profile = LongTailProfile.Exponential(1 << 20, settings.DrawClasses, imbalanceFactor: 256);
-        double total = profile.Sum(n => (double)n);
-        var labels = profile.SelectMany((n, c) => Enumerable.Repeat(c, Math.Max(1, (int)(settings.DrawInstances * n / total)))).ToArray();
-        using var sampler = new MetaSampler(labels, settings.DrawClasses, new MetaSamplerSettings(settings.DrawBatchSize, InitPow: 0, LearningRate: 0.001, Seed: 1));
+        using var sampler = new MetaSampler(Labels(settings), settings.DrawClasses, new MetaSamplerSettings(settings.DrawBatchSize, InitPow: 0, LearningRate: 0.001, Seed: 1));
         using var batches = sampler.EpochBatches(epoch: 1).GetEnumerator();
         batches.MoveNext(); // warm-up
         var watch = Stopwatch.StartNew();
         int draws = 0;
         while (draws < settings.DrawRepetitions && batches.MoveNext()) draws++;
         return watch.Elapsed.TotalMilliseconds / Math.Max(draws, 1);
+    }
+
+    /// <summary>The labels of about settings.DrawInstances instances: the profile's shape at a large head size, scaled down.</summary>
+    public static int[] Labels(BenchmarkSettings settings)
+    {
+        int[] profile = LongTailProfile.Exponential(1 << 20, settings.DrawClasses, imbalanceFactor: 256);
+        double total = profile.Sum(n => (double)n);
+        return profile.SelectMany((n, c) => Enumerable.Repeat(c, Math.Max(1, (int)(settings.DrawInstances * (n / total))))).ToArray();
     }
 }

@@ -40,6 +40,20 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void TheDrawIsTimedAtImageNetLtSize()
+    {
+        var settings = BenchmarkSettings.Full;
+        int[] labels = MetaSamplerDrawBenchmark.Labels(settings);
+
+        // Each class's count is rounded down (at least 1), so the total falls short of N by less than one per class.
+        Assert.InRange(labels.Length, settings.DrawInstances - settings.DrawClasses, settings.DrawInstances + settings.DrawClasses);
+        var counts = labels.CountBy(label => label).ToDictionary(pair => pair.Key, pair => pair.Value);
+        Assert.Equal(settings.DrawClasses, counts.Count);
+        // Head to tail about 256 : 1 (the tail's count of 2 or 3 is coarse).
+        Assert.InRange((double)counts[0] / counts[settings.DrawClasses - 1], 200, 400);
+    }
+
+    [Fact]
     public void WithoutPyTorchTheJsonOmitsThePyTorchFigures()
     {
         var json = RunQuickBench("--python", "/nonexistent/python3");
