@@ -23,7 +23,8 @@ internal static class ResNetLayers
         var kernel = convolution.weight!;
         if (input.dtype == kernel.dtype) return convolution.call(input);
         using var lowPrecisionKernel = kernel.to(input.dtype);
-        return nn.functional.conv2d(input, lowPrecisionKernel, null, convolution.stride, convolution.padding,
+        using var lowPrecisionBias = convolution.bias?.to(input.dtype);
+        return nn.functional.conv2d(input, lowPrecisionKernel, lowPrecisionBias, convolution.stride, convolution.padding,
             convolution.dilation, convolution.groups);
     }
 

@@ -8,7 +8,8 @@ public static class ComputePrecision
     /// <summary>The tensor type of model.precision.</summary>
     public static ScalarType Of(Precision precision) => precision switch
     {
+        Precision.Float32 => ScalarType.Float32,
         Precision.Bfloat16 => ScalarType.BFloat16,
-        _ => ScalarType.Float32,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "no tensor type for this precision"),
     };
 }

@@ -67,11 +67,12 @@ internal sealed class MetaSamplerUpdate : IDisposable
 
     /// <summary>
     /// With sampler.cache_meta_features: passes the whole meta set once through the frozen backbone (BatchNorm in
-    /// eval mode, as the stage will run it) and keeps the features. Does nothing otherwise.
+    /// eval mode, as the stage will run it) and keeps the features. Does nothing otherwise. Returns false when
+    /// <paramref name="cancellation"/> stopped it (nothing is kept then).
     /// </summary>
-    public void PrepareMetaSet(LongTailModel model, ITrainingObserver observer, Action<string> log)
+    public bool PrepareMetaSet(LongTailModel model, ITrainingObserver observer, Action<string> log, CancellationToken cancellation)
     {
-        if (!_cacheFeatures) return;
+        if (!_cacheFeatures) return true;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         int count = _metaSet.Count;
         bool wasTraining = model.Backbone.training;
@@ -83,12 +84,13 @@ internal sealed class MetaSamplerUpdate : IDisposable
             using var noGrad = torch.no_grad();
             var parts = new List<Tensor>();
             int done = 0;
-            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, FeatureBatchSize), epoch: 0))
+            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, FeatureBatchSize), epoch: 0, cancellation: cancellation))
                 using (batch)
                 {
                     parts.Add(model.Backbone.call(batch.Images));
                     observer.EvaluationProgress(done += batch.Size);
                 }
+            if (cancellation.IsCancellationRequested) return false;
             var labels = torch.tensor(_metaSet.Labels.Select(label => (long)label).ToArray(), device: parts[0].device);
             _metaSetFeatures = new MetaBatch(torch.cat(parts, 0).DetachFromDisposeScope(), labels.DetachFromDisposeScope());
         }
@@ -97,6 +99,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
             model.Backbone.train(wasTraining);
         }
         log($"BALMS meta set: features of its {count} images (no augmentation) computed once in {watch.Elapsed.TotalSeconds:F1} s");
+        return true;
     }
 
     /// <summary>
@@ -155,9 +158,10 @@ internal sealed class MetaSamplerUpdate : IDisposable
             var rows = torch.tensor(Next(_cachedMetaRows).Select(index => (long)index).ToArray(), device: cached.Features.device);
             return new MetaBatch(cached.Features.index_select(0, rows), cached.Labels.index_select(0, rows));
         }
-        var images = Next(_loadedMetaBatches);
+        var loaded = Next(_loadedMetaBatches);
         using var noGrad = torch.no_grad();
-        return new MetaBatch(model.Backbone.call(images.Images), images.Labels);
+        // The images go as soon as their features exist (at meta batch 512 of 224x224 images they hold 300 MB).
+        using (loaded.Images) return new MetaBatch(model.Backbone.call(loaded.Images), loaded.Labels);
     }
 
     private static T Next<T>(IEnumerator<T>? stream) => stream is not null && stream.MoveNext()

@@ -83,9 +83,15 @@ public sealed class Trainer
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
             : null;
-        metaUpdate?.PrepareMetaSet(model, _observer, Log);
 
         var position = resume ? Resume(model, optimizer, metaUpdate, length) : new Position();
+        // After Resume, so that the features come from the backbone the run continues with; before a new run's
+        // directory exists, so that an interruption here leaves nothing behind.
+        if (metaUpdate is not null && !metaUpdate.PrepareMetaSet(model, _observer, Log, cancellation))
+        {
+            Log("interrupted while computing the BALMS meta set's features; nothing was trained");
+            return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, _runPath, Interrupted: true);
+        }
         if (!resume)
         {
             _runDirectory = new RunDirectory(_runPath);
@@ -96,7 +102,7 @@ public sealed class Trainer
         long total = model.parameters().Sum(p => p.numel());
         _observer.StageStarted(new StageInfo(_options.Name, length.Epochs, length.StepsPerEpoch, trainable, total,
             _data.Train.Count, _device.ToString()));
-        string precision = _options.Model.Precision == Precision.Bfloat16 ? " (bfloat16 mixed precision)" : "";
+        string precision = model.Backbone.ComputeType == ScalarType.BFloat16 ? " (bfloat16 mixed precision)" : "";
         Log($"{_options.Model.Backbone}{precision}: {total:N0} parameters, {trainable:N0} trainable; {length.Epochs} epochs x {length.StepsPerEpoch} steps (batch {Training.BatchSize}); selection split: {_data.SelectionSplit}");
         if (_data.Validation is null)
             Log($"{_data.DatasetName} has no validation split: as in the original, the best epoch is selected on the TEST split. The final-epoch numbers are the unbiased ones.");
@@ -217,7 +223,7 @@ public sealed class Trainer
     {
         var run = RunDirectory.Existing(_runPath);
         string resolved = ConfigWriter.ToYaml(_options);
-        string? previous = File.Exists(run.PathOf("config.yaml")) ? File.ReadAllText(run.PathOf("config.yaml")) : null;
+        string? previous = File.Exists(run.PathOf("config.yaml")) ? WithCurrentDefaults(run.PathOf("config.yaml")) : null;
         if (previous != resolved)
         {
             string difference = previous is null ? "it has no config.yaml" : FirstDifference(previous, resolved);
@@ -245,6 +251,23 @@ public sealed class Trainer
             BestEpoch = info.BestEpoch,
             BestTop1 = info.BestTop1,
         };
+    }
+
+    /// <summary>
+    /// A run's config.yaml as this version writes it, so that a setting added since the run started (with its
+    /// default) does not count as a change; the text itself when it no longer parses.
+    /// </summary>
+    private static string WithCurrentDefaults(string path)
+    {
+        string text = File.ReadAllText(path);
+        try
+        {
+            return ConfigWriter.ToYaml(ConfigLoader.Parse(text, path));
+        }
+        catch (ConfigException)
+        {
+            return text;
+        }
     }
 
     /// <summary>P(c) of every class, or of every tenth of them when there are many (as the original logs it).</summary>

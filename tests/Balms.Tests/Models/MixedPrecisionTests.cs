@@ -51,6 +51,30 @@ public class MixedPrecisionTests
         Assert.Equal(ScalarType.Float32, runningMean.dtype);
     }
 
+    [Fact]
+    public void EvalModeFeaturesFollowTheFloat32Network()
+    {
+        // Evaluation and cached BALMS meta features run BatchNorm on its running statistics.
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        using var reference = LongTailModel.Create("resnet32", 3, 4);
+        using var mixed = LongTailModel.Create("resnet32", 3, 4, ScalarType.BFloat16);
+        var images = randn(8, 3, 32, 32);
+        // Some training-mode forwards first, so that the running statistics are not the initial 0 and 1.
+        using (no_grad())
+            for (int i = 0; i < 3; i++) reference.Backbone.call(randn(8, 3, 32, 32));
+        mixed.load_state_dict(reference.state_dict());
+        reference.eval();
+        mixed.eval();
+
+        using var noGrad = no_grad();
+        var expected = reference.Backbone.call(images);
+        var actual = mixed.Backbone.call(images);
+
+        Assert.Equal(ScalarType.Float32, actual.dtype);
+        Assert.True(RelativeError(actual, expected) < 0.05, $"features differ by {RelativeError(actual, expected):P2}");
+    }
+
     private static double RelativeError(Tensor actual, Tensor expected) =>
         ((actual - expected).norm() / expected.norm()).item<float>();
 

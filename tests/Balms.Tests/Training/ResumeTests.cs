@@ -115,11 +115,14 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "interrupted");
     }
 
-    [Fact]
-    public void BalmsRunResumesWithTheSamplerState()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BalmsRunResumesWithTheSamplerState(bool cacheMetaFeatures)
     {
         Train(ConfigFile("stage1", StageOne));
-        string balms = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  loss: balanced_softmax\n  sampler: {{type: meta, meta_batch_size: 10}}\n  optimizer: {{lr: 0.1}}";
+        string cache = cacheMetaFeatures ? ", cache_meta_features: true}\n  freeze_batch_norm: true" : "}";
+        string balms = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  loss: balanced_softmax\n  sampler: {{type: meta, meta_batch_size: 10{cache}\n  optimizer: {{lr: 0.1}}";
         Train(ConfigFile("balms_whole", balms));
         Train(ConfigFile("balms_again", balms));
         AssertSameWeights(_temp.Combine("runs", "balms_whole"), _temp.Combine("runs", "balms_again"));
@@ -242,6 +245,21 @@ public class ResumeTests : IDisposable
         var result = CliRunner.Run("train", "--config", config, "--resume", "--set", "training.batch_size=6");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("batch_size", result.Error);
+    }
+
+    [Fact]
+    public void ARunStartedBeforeASettingExistedResumes()
+    {
+        string config = ConfigFile("older", StageOne);
+        Assert.True(Train(config, stopAfterSteps: 2).Interrupted);
+        // As if the run had been started by a version without model.precision: its config.yaml lacks the line.
+        string written = _temp.Combine("runs", "older", "config.yaml");
+        var lines = File.ReadAllLines(written);
+        Assert.Contains(lines, line => line.Trim() == "precision: float32");
+        File.WriteAllLines(written, lines.Where(line => line.Trim() != "precision: float32"));
+
+        Assert.False(Train(config, resume: true).Interrupted);
+        Assert.True(File.Exists(_temp.Combine("runs", "older", "metrics.json")));
     }
 
     private void AssertSameMetricsIgnoringName(string expected, string actual)
