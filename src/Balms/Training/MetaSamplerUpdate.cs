@@ -63,8 +63,6 @@ internal sealed class MetaSamplerUpdate : IDisposable
     private const long MetaNoiseStream = 0x6D657461;
     private const long MetaSubsetStream = 0x6D736574;
 
-    private const int FeatureBatchSize = 256;
-
     /// <summary>
     /// With sampler.cache_meta_features: passes the whole meta set once through the frozen backbone (BatchNorm in
     /// eval mode, as the stage will run it) and keeps the features. Does nothing otherwise. Returns false when
@@ -84,7 +82,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
             using var noGrad = torch.no_grad();
             var parts = new List<Tensor>();
             int done = 0;
-            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, FeatureBatchSize), epoch: 0, cancellation: cancellation))
+            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, Trainer.EvalBatchSize), epoch: 0, cancellation: cancellation))
                 using (batch)
                 {
                     parts.Add(model.Backbone.call(batch.Images));

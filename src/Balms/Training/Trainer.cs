@@ -290,7 +290,8 @@ public sealed class Trainer
         return "no difference";
     }
 
-    private const int EvalBatchSize = 256;
+    /// <summary>Batch size of every pass without gradients (evaluation, cached BALMS meta features).</summary>
+    internal const int EvalBatchSize = 256;
 
     /// <param name="bestSelection">The best epoch's metrics on the selection split, or null when that epoch ran
     /// before a resume (its checkpoint is evaluated again).</param>
