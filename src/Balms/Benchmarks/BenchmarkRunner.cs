@@ -107,19 +107,20 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
             Optimizer = new OptimizerOptions { Lr = 0.1 },
         };
+        // Every stage 2 starts from the CIFAR loop's checkpoint; its run is runs/<run>.
+        LoopMeasurement CifarStageTwo(string run, TrainingOptions training) => TrainerBenchmark.Run(
+            Options("cifar_" + run, DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", run), training),
+            settings.WarmupSteps, cancellation);
         progress("decoupled stage (Balanced Softmax, frozen backbone) on the loop's checkpoint");
-        var decoupled = TrainerBenchmark.Run(Options("cifar_decoupled", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "decoupled"),
-            decoupledTraining), settings.WarmupSteps, cancellation);
+        var decoupled = CifarStageTwo("decoupled", decoupledTraining);
         progress("BALMS stage (Balanced Softmax + Meta Sampler) on the loop's checkpoint");
-        var balms = TrainerBenchmark.Run(Options("cifar_balms", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms"),
-            decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }), settings.WarmupSteps, cancellation);
+        var balms = CifarStageTwo("balms", decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } });
         var frozenBatchNorm = decoupledTraining with { FreezeBatchNorm = true };
         progress("decoupled stage with BatchNorm frozen");
-        var decoupledFrozen = TrainerBenchmark.Run(Options("cifar_decoupled_frozen_bn", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "decoupled_frozen_bn"),
-            frozenBatchNorm), settings.WarmupSteps, cancellation);
+        var decoupledFrozen = CifarStageTwo("decoupled_frozen_bn", frozenBatchNorm);
         progress("BALMS stage with BatchNorm frozen and the meta set's features computed once");
-        var balmsCached = TrainerBenchmark.Run(Options("cifar_balms_cached", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "balms_cached"),
-            frozenBatchNorm with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize, CacheMetaFeatures = true } }), settings.WarmupSteps, cancellation);
+        var balmsCached = CifarStageTwo("balms_cached",
+            frozenBatchNorm with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize, CacheMetaFeatures = true } });
         progress($"Meta Sampler draw at ImageNet-LT size (B {settings.DrawBatchSize}, N {settings.DrawInstances:N0}, C {settings.DrawClasses})");
         double drawMs = MetaSamplerDrawBenchmark.MillisecondsPerDraw(settings);
 
