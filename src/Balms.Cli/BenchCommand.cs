@@ -43,8 +43,8 @@ public static class BenchCommand
         Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
         if (report.PyTorch is { } pytorch)
             Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x)");
-        if (report.PyTorchPassive is { } passive)
-            Console.WriteLine($"  PyTorch, OMP_WAIT_POLICY=PASSIVE    {passive.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond:F2}x)");
+        if (report.PyTorchWithBalmsOpenMp is { } sameOpenMp)
+            Console.WriteLine($"  PyTorch, Balms' OpenMP setting      {sameOpenMp.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / sameOpenMp.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
         Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
         Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {1000 * report.BatchSize / report.TrainStepImagesPerSecond:F0} ms)");

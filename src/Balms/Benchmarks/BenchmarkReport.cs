@@ -34,8 +34,8 @@ public sealed record BenchmarkReport
 
     /// <summary>PyTorch with the environment this process got (its defaults), when measured.</summary>
     public PyTorchMeasurement? PyTorch { get; init; }
-    /// <summary>PyTorch with OMP_WAIT_POLICY=PASSIVE, the OpenMP setting Balms uses, when measured.</summary>
-    public PyTorchMeasurement? PyTorchPassive { get; init; }
+    /// <summary>PyTorch with the OpenMP setting Balms runs with, when measured.</summary>
+    public PyTorchMeasurement? PyTorchWithBalmsOpenMp { get; init; }
     /// <summary>PyTorch's bare step under bfloat16 autocast (its defaults otherwise), when measured.</summary>
     public PyTorchMeasurement? PyTorchBfloat16 { get; init; }
     /// <summary>Why PyTorch was not measured, when it was not.</summary>
@@ -105,11 +105,11 @@ public sealed record BenchmarkReport
             json["train_loop_vs_pytorch"] = Round(CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond, 3);
             json["eval_vs_pytorch"] = Round(EvaluationImagesPerSecond / pytorch.EvaluationImagesPerSecond, 3);
         }
-        if (PyTorchPassive is { } passive)
+        if (PyTorchWithBalmsOpenMp is { } sameOpenMp)
         {
-            json["pytorch_passive_train_step_images_per_s"] = Round(passive.TrainImagesPerSecond);
-            json["pytorch_passive_eval_images_per_s"] = Round(passive.EvaluationImagesPerSecond);
-            json["train_loop_vs_pytorch_passive"] = Round(CifarLoop.TrainImagesPerSecond / passive.TrainImagesPerSecond, 3);
+            json["pytorch_balms_openmp_train_step_images_per_s"] = Round(sameOpenMp.TrainImagesPerSecond);
+            json["pytorch_balms_openmp_eval_images_per_s"] = Round(sameOpenMp.EvaluationImagesPerSecond);
+            json["train_loop_vs_pytorch_balms_openmp"] = Round(CifarLoop.TrainImagesPerSecond / sameOpenMp.TrainImagesPerSecond, 3);
         }
         if (PyTorchBfloat16 is { } mixed)
         {

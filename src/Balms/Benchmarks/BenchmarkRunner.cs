@@ -1,6 +1,7 @@
 using System.Globalization;
 using Balms.Configuration;
 using Balms.Data.Readers;
+using Balms.Training;
 using TorchSharp;
 
 namespace Balms.Benchmarks;
@@ -35,7 +36,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         var steps = new List<double>();
         var bfloat16Steps = new List<double>();
         var pytorchDefault = new List<PyTorchMeasurement>();
-        var pytorchPassive = new List<PyTorchMeasurement>();
+        var pytorchSameOpenMp = new List<PyTorchMeasurement>();
         var pytorchBfloat16 = new List<PyTorchMeasurement>();
         double stepPeak = 0;
         void StepRound(int round)
@@ -51,14 +52,16 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             bfloat16Steps.Add(TrainStepBenchmark.ImagesPerSecond(settings, torch.ScalarType.BFloat16));
             if (reference is null) return;
             progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
-            if (reference.Measure(settings, waitPolicy: null, out pytorchSkipped) is not { } measured)
+            var defaults = new Dictionary<string, string>();
+            if (reference.Measure(settings, defaults, out pytorchSkipped) is not { } measured)
             {
                 reference = null;
                 return;
             }
             pytorchDefault.Add(measured);
-            if (settings.PyTorchWithPassiveWaits && reference.Measure(settings, "PASSIVE", out _) is { } passive) pytorchPassive.Add(passive);
-            if (reference.Measure(settings, waitPolicy: null, out _, bfloat16: true) is { } mixed) pytorchBfloat16.Add(mixed);
+            if (settings.PyTorchWithBalmsOpenMp && reference.Measure(settings, NativeRuntime.OpenMpSetting, out _) is { } sameOpenMp)
+                pytorchSameOpenMp.Add(sameOpenMp);
+            if (reference.Measure(settings, defaults, out _, bfloat16: true) is { } mixed) pytorchBfloat16.Add(mixed);
         }
 
         int roundsBefore = (settings.StepRounds + 1) / 2;
@@ -147,7 +150,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             StepPeakResidentMb = stepPeak,
             PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, cifarLoopBfloat16.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb, decoupledFrozen.PeakResidentMb, balmsCached.PeakResidentMb }.Max(),
             PyTorch = MedianRun(pytorchDefault),
-            PyTorchPassive = MedianRun(pytorchPassive),
+            PyTorchWithBalmsOpenMp = MedianRun(pytorchSameOpenMp),
             PyTorchBfloat16 = MedianRun(pytorchBfloat16),
             PyTorchSkipped = pytorchSkipped,
         };

@@ -50,8 +50,8 @@ public sealed record BenchmarkSettings
 
     public string Python { get; init; } = "/usr/bin/python3";
 
-    /// <summary>Also measure PyTorch with OMP_WAIT_POLICY=PASSIVE, the OpenMP setting Balms runs with.</summary>
-    public bool PyTorchWithPassiveWaits { get; init; } = true;
+    /// <summary>Also measure PyTorch with the OpenMP setting Balms runs with (GOMP_SPINCOUNT, see NativeRuntime).</summary>
+    public bool PyTorchWithBalmsOpenMp { get; init; } = true;
 
     /// <summary>The full benchmark (a few minutes on two cores).</summary>
     public static BenchmarkSettings Full => new();
@@ -61,7 +61,7 @@ public sealed record BenchmarkSettings
     {
         BatchSize = 8, EvaluationBatchSize = 8, WarmupSteps = 1, TimedSteps = 1, StepRounds = 1,
         TrainImagesPerClass = 16, TestImagesPerClass = 2, ImbalanceFactor = 2, LoopEpochs = 2, DecoupledEpochs = 1,
-        MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithPassiveWaits = false,
+        MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithBalmsOpenMp = false,
         DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1,
     };
 }

@@ -17,9 +17,9 @@ public sealed class PyTorchReference(string python, string script)
     /// Runs the script with the benchmark's sizes and thread count; null (with the reason in
     /// <paramref name="unavailable"/>) when the Python does not exist or cannot import torch.
     /// </summary>
-    /// <param name="waitPolicy">OMP_WAIT_POLICY for the child, or null to leave its environment as this process got it.</param>
+    /// <param name="environment">Variables to set in the child's environment, which is otherwise the one this process got.</param>
     /// <param name="bfloat16">Mixed precision: the forward passes under PyTorch's bfloat16 autocast.</param>
-    public PyTorchMeasurement? Measure(BenchmarkSettings settings, string? waitPolicy, out string? unavailable, bool bfloat16 = false)
+    public PyTorchMeasurement? Measure(BenchmarkSettings settings, IReadOnlyDictionary<string, string> environment, out string? unavailable, bool bfloat16 = false)
     {
         string I(int value) => value.ToString(CultureInfo.InvariantCulture);
         string[] arguments =
@@ -33,7 +33,7 @@ public sealed class PyTorchReference(string python, string script)
         string output, error;
         try
         {
-            (exitCode, output, error) = Execute(arguments, waitPolicy);
+            (exitCode, output, error) = Execute(arguments, environment);
         }
         catch (Win32Exception)
         {
@@ -73,7 +73,7 @@ public sealed class PyTorchReference(string python, string script)
         return null;
     }
 
-    private (int ExitCode, string Output, string Error) Execute(IEnumerable<string> arguments, string? waitPolicy)
+    private (int ExitCode, string Output, string Error) Execute(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(python)
         {
@@ -82,7 +82,7 @@ public sealed class PyTorchReference(string python, string script)
             UseShellExecute = false,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        if (waitPolicy is not null) start.Environment["OMP_WAIT_POLICY"] = waitPolicy;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new BalmsException($"could not start {python}");
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
