@@ -74,7 +74,7 @@ public sealed record ModelOptions
     public string? Pretrained { get; init; }
     /// <summary>
     /// Type of the backbone's feature maps and convolutions. bfloat16 is mixed precision: parameters, gradients,
-    /// BatchNorm statistics, the classifier and the loss stay float32. It was about 1.4x faster on a CPU with
+    /// BatchNorm statistics, the classifier and the loss stay float32. It was about 1.5x faster on a CPU with
     /// AVX512-BF16 (docs/performance.md); without bfloat16 instructions it can be slower. The original trains in float32.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
