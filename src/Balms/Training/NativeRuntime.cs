@@ -9,10 +9,10 @@ namespace Balms.Training;
 /// <list type="bullet">
 /// <item>GOMP_SPINCOUNT=1000 (unless the user set it or OMP_WAIT_POLICY): libtorch's OpenMP threads wait for the next
 /// parallel region by spinning 1,000 times (about 10 µs by libgomp's own estimate), then sleep. libgomp's default spins
-/// 300 times as long, which takes the cores from the batch loader and from each other whenever anything else runs (on two shared
-/// cores a step was two to four times slower); not spinning at all (OMP_WAIT_POLICY=PASSIVE) pays a wake-up for each of
-/// the step's hundreds of parallel regions, about 10 % of an idle machine's speed. libgomp reads the variable once,
-/// when it is loaded.</item>
+/// 300 times as long, which takes the cores from the batch loader and from each other whenever anything else runs at
+/// the same priority (on two shared cores a step was two to four times slower); not spinning at all
+/// (OMP_WAIT_POLICY=PASSIVE) pays a wake-up for each of the step's hundreds of parallel regions, about 10 % of an idle
+/// machine's speed. libgomp reads the variable once, when it is loaded.</item>
 /// <item>glibc malloc keeps freed blocks up to 32 MiB in the heap: a ResNet-32 step allocates and frees feature maps of
 /// several MiB each, which glibc otherwise maps and unmaps around every operation, paying page faults each time. Up to
 /// 512 MiB of freed memory stays in the heap, so the resident size stays near its peak instead of oscillating.</item>

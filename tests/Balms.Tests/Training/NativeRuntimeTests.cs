@@ -15,7 +15,6 @@ public class NativeRuntimeTests
     public void TheShortOpenMpSpinIsSetUnlessTheUserChoseAWaitPolicy()
     {
         // .NET's view of the environment is the one the process started with; libgomp reads the C runtime's.
-        _ = NativeRuntime.OpenMpSetting;
         bool userChose = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null
             || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null;
         if (userChose)
