@@ -12,12 +12,11 @@ public sealed class ConsoleObserver(ProgressContext? live, int batchSize) : ITra
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
     private ProgressTask? _trainTask;
-    private ProgressTask? _evalTask;
+    private ProgressTask? _passTask;
     private readonly Stopwatch _sinceStart = new();
     private readonly Stopwatch _sincePrint = new();
     private long _stepsAtStart;
-    private string _evalSplit = "";
-    private int _evalTotal;
+    private int _passTotal;
 
     public void StageStarted(StageInfo stage)
     {
@@ -46,19 +45,18 @@ public sealed class ConsoleObserver(ProgressContext? live, int batchSize) : ITra
 
     public void EpochCompleted(EpochSummary summary) { }
 
-    public void EvaluationStarted(string split, int samples)
+    public void PassStarted(string description, int images)
     {
-        _evalSplit = split;
-        _evalTotal = samples;
-        if (live is not null) _evalTask = live.AddTask($"evaluate on {split}", maxValue: samples);
-        else Console.WriteLine($"  evaluating on {split} ({samples:N0} images)...");
+        _passTotal = images;
+        if (live is not null) _passTask = live.AddTask(Markup.Escape(description), maxValue: images);
+        else Console.WriteLine($"  {description} ({images:N0} images)...");
     }
 
-    public void EvaluationProgress(int samplesDone)
+    public void PassProgress(int imagesDone)
     {
-        if (_evalTask is null) return;
-        _evalTask.Value = samplesDone;
-        if (samplesDone >= _evalTotal) _evalTask.StopTask();
+        if (_passTask is null) return;
+        _passTask.Value = imagesDone;
+        if (imagesDone >= _passTotal) _passTask.StopTask();
     }
 
     public void Message(string text)

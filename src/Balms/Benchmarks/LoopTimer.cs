@@ -58,17 +58,19 @@ internal sealed class LoopTimer(int batchSize, int warmupSteps) : ITrainingObser
         LiveTensorsAfterEpoch.Add(TorchSharp.torch.Tensor.TotalCount);
     }
 
-    public void EvaluationStarted(string split, int samples)
+    // Every pass over a whole set is timed as an evaluation: the bench reads this figure only from runs that make
+    // no other kind of pass.
+    public void PassStarted(string description, int images)
     {
         _evaluationStart = _clock.Elapsed;
-        _evaluationSamples = samples;
+        _evaluationSamples = images;
     }
 
-    public void EvaluationProgress(int samplesDone)
+    public void PassProgress(int imagesDone)
     {
-        if (samplesDone < _evaluationSamples || ++_evaluations == 1) return;
+        if (imagesDone < _evaluationSamples || ++_evaluations == 1) return;
         _evaluationTime += _clock.Elapsed - _evaluationStart;
-        _evaluatedSamples += samplesDone;
+        _evaluatedSamples += imagesDone;
     }
 
     public void StageStarted(StageInfo stage) { }

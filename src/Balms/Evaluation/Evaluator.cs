@@ -18,7 +18,7 @@ public static class Evaluator
         var trueLogProbability = new List<double>(n);
         bool wasTraining = model.training;
         model.eval();
-        observer.EvaluationStarted(split, n);
+        observer.PassStarted($"evaluating on {split}", n);
         try
         {
             // Inference mode rather than no_grad: the outputs are only read, so libtorch can skip version counters and
@@ -35,7 +35,7 @@ public static class Evaluator
                 predicted.AddRange(argmax.cpu().data<long>().Select(p => (int)p));
                 confidence.AddRange(maxLog.exp().to(ScalarType.Float64).cpu().data<double>());
                 trueLogProbability.AddRange(trueLog.to(ScalarType.Float64).cpu().data<double>());
-                observer.EvaluationProgress(labels.Count);
+                observer.PassProgress(labels.Count);
             }
         }
         finally

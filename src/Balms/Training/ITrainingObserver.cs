@@ -20,8 +20,9 @@ public interface ITrainingObserver
     void StageStarted(StageInfo stage);
     void StepCompleted(StepProgress progress);
     void EpochCompleted(EpochSummary summary);
-    void EvaluationStarted(string split, int samples);
-    void EvaluationProgress(int samplesDone);
+    /// <summary>A pass of the model over a whole image set without training: an evaluation, or the BALMS meta set's features.</summary>
+    void PassStarted(string description, int images);
+    void PassProgress(int imagesDone);
     void Message(string text);
 }
 
@@ -32,7 +33,7 @@ public sealed class SilentObserver : ITrainingObserver
     public void StageStarted(StageInfo stage) { }
     public void StepCompleted(StepProgress progress) { }
     public void EpochCompleted(EpochSummary summary) { }
-    public void EvaluationStarted(string split, int samples) { }
-    public void EvaluationProgress(int samplesDone) { }
+    public void PassStarted(string description, int images) { }
+    public void PassProgress(int imagesDone) { }
     public void Message(string text) { }
 }

@@ -75,7 +75,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
         int count = _metaSet.Count;
         bool wasTraining = model.Backbone.training;
         model.Backbone.eval();
-        observer.EvaluationStarted("the BALMS meta set (features, once)", count);
+        observer.PassStarted("computing the BALMS meta set's features", count);
         try
         {
             using var scope = torch.NewDisposeScope();
@@ -86,7 +86,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
                 using (batch)
                 {
                     parts.Add(model.Backbone.call(batch.Images));
-                    observer.EvaluationProgress(done += batch.Size);
+                    observer.PassProgress(done += batch.Size);
                 }
             if (cancellation.IsCancellationRequested) return false;
             var labels = torch.tensor(_metaSet.Labels.Select(label => (long)label).ToArray(), device: parts[0].device);

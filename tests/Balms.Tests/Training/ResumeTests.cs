@@ -59,8 +59,8 @@ public class ResumeTests : IDisposable
             if (progress.GlobalStep == stopAfter) source.Cancel();
         }
         public void EpochCompleted(EpochSummary summary) { }
-        public void EvaluationStarted(string split, int samples) { }
-        public void EvaluationProgress(int samplesDone) { }
+        public void PassStarted(string description, int images) { }
+        public void PassProgress(int imagesDone) { }
         public void Message(string text) { }
     }
 
