@@ -33,11 +33,11 @@ public static class BenchCommand
         }
 
         if (json) Console.WriteLine(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        else Print(report);
+        else Print(report, arguments.Has("--quick"));
         return 0;
     }
 
-    private static void Print(BenchmarkReport report)
+    private static void Print(BenchmarkReport report, bool quick)
     {
         Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} compute threads, batch {report.BatchSize}; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
         Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
@@ -47,20 +47,23 @@ public static class BenchCommand
             Console.WriteLine($"  PyTorch, Balms' OpenMP setting      {sameOpenMp.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / sameOpenMp.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
         Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
-        Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {1000 * report.BatchSize / report.TrainStepImagesPerSecond:F0} ms)");
+        Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {report.StepMilliseconds:F0} ms)");
         string pytorchMixed = report.PyTorchBfloat16 is { } bf16 ? $"; PyTorch autocast step {bf16.TrainImagesPerSecond:F1}, loop {report.CifarLoopBfloat16.TrainImagesPerSecond / bf16.TrainImagesPerSecond:F2}x that" : "";
         Console.WriteLine($"  bfloat16 mixed precision: step      {report.TrainStepBfloat16ImagesPerSecond,8:F1} images/s   (loop {report.CifarLoopBfloat16.TrainImagesPerSecond:F1}{pytorchMixed})");
         Console.WriteLine($"  training loop, Fashion-MNIST-LT     {report.FashionMnistLoop.TrainImagesPerSecond,8:F1} images/s   ({report.FashionMnistSource})");
         string pytorchEval = report.PyTorch is { } p ? $"   (PyTorch {p.EvaluationImagesPerSecond:F1})" : "";
         Console.WriteLine($"  evaluation                          {report.EvaluationImagesPerSecond,8:F1} images/s{pytorchEval}");
         Console.WriteLine($"  decoupled step                      {report.DecoupledRun.TrainImagesPerSecond,8:F1} images/s");
-        Console.WriteLine($"  BALMS step                          {report.BalmsRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledRun.TrainImagesPerSecond / report.BalmsRun.TrainImagesPerSecond:F2}x the decoupled step's time)");
+        Console.WriteLine($"  BALMS step                          {report.BalmsRun.TrainImagesPerSecond,8:F1} images/s   ({report.BalmsStepTimeRatio:F2}x the decoupled step's time)");
         Console.WriteLine($"  decoupled step, BatchNorm frozen    {report.DecoupledFrozenRun.TrainImagesPerSecond,8:F1} images/s");
-        Console.WriteLine($"  BALMS step, meta features cached    {report.BalmsCachedRun.TrainImagesPerSecond,8:F1} images/s   ({report.DecoupledFrozenRun.TrainImagesPerSecond / report.BalmsCachedRun.TrainImagesPerSecond:F2}x that decoupled step's time)");
+        Console.WriteLine($"  BALMS step, meta features cached    {report.BalmsCachedRun.TrainImagesPerSecond,8:F1} images/s   ({report.BalmsCachedStepTimeRatio:F2}x that decoupled step's time)");
         Console.WriteLine($"  Meta Sampler draw, ImageNet-LT size {report.MetaSamplerDrawMs,8:F1} ms per batch   (B x N Gumbel noise)");
         string pytorchPeak = report.PyTorch is { } q ? $"; PyTorch process {q.PeakResidentMb:F0}" : "";
         Console.WriteLine($"  peak RSS (MB): bare step {report.StepPeakResidentMb:F0}, CIFAR loop {report.CifarLoop.PeakResidentMb:F0}, Fashion-MNIST loop {report.FashionMnistLoop.PeakResidentMb:F0}, decoupled {report.DecoupledRun.PeakResidentMb:F0}, BALMS {report.BalmsRun.PeakResidentMb:F0}, BALMS cached {report.BalmsCachedRun.PeakResidentMb:F0}{pytorchPeak}");
         Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; after each epoch (CIFAR | Fashion-MNIST): RSS MB {Join(report.CifarLoop.ResidentMbAfterEpoch)} | {Join(report.FashionMnistLoop.ResidentMbAfterEpoch)}; live tensors {Join(report.CifarLoop.LiveTensorsAfterEpoch)} | {Join(report.FashionMnistLoop.LiveTensorsAfterEpoch)}");
+        Console.WriteLine(quick ? "targets (docs/performance.md; --quick's tiny batches say nothing about them):" : "targets (docs/performance.md), in this run:");
+        foreach (var target in report.Targets)
+            Console.WriteLine($"  {(target.Met ? "met    " : "not met")}  {target.Description}: {target.Value:0.###} ({(target.AtMost ? "at most" : "at least")} {target.Limit:0.##})");
     }
 
     private static string Join<T>(IEnumerable<T> values) where T : IFormattable =>

@@ -37,6 +37,12 @@ public class BenchCommandTests
         // The peak of the whole run bounds every family's peak.
         double peak = json["peak_rss_mb"]!.GetValue<double>();
         Assert.All(json["peak_rss_mb_by_family"]!.AsObject(), family => Assert.InRange(family.Value!.GetValue<double>(), 1e-9, peak));
+        // Each goal is judged from the figures printed beside it.
+        var targets = json["targets"]!.AsArray().Select(target => target!.AsObject()).ToDictionary(target => target["target"]!.GetValue<string>());
+        Assert.Equal(json["balms_step_time_ratio"]!.GetValue<double>(), targets["balms_step_time_ratio"]["value"]!.GetValue<double>(), 3);
+        Assert.All(targets.Values, target => Assert.Equal(
+            target["at_most"]!.GetValue<bool>() ? target["value"]!.GetValue<double>() <= target["limit"]!.GetValue<double>() : target["value"]!.GetValue<double>() >= target["limit"]!.GetValue<double>(),
+            target["met"]!.GetValue<bool>()));
     }
 
     [Fact]
