@@ -9,7 +9,6 @@ public sealed class ClassAwareSampler(IReadOnlyList<int> labels, int classCount,
     : IBatchSampler
 {
     public int BatchesPerEpoch => labels.Count / batchSize;
-    public bool IndependentOfTraining => true;
 
     /// <summary>PyTorch's len(loader): ceil(max_c n_c x C / B).</summary>
     public int LoaderLength

@@ -4,7 +4,6 @@ namespace Balms.Sampling;
 public sealed class InstanceSampler(int sampleCount, int batchSize, int seed) : IBatchSampler
 {
     public int BatchesPerEpoch => sampleCount / batchSize;
-    public bool IndependentOfTraining => true;
 
     /// <summary>PyTorch's len(loader) for a shuffled loader that keeps the last partial batch.</summary>
     public int LoaderLength => (sampleCount + batchSize - 1) / batchSize;

@@ -22,8 +22,6 @@ public sealed class LearningRateSchedule
                 $"warmup_cosine needs between 2 and {totalEpochs - 1} warmup epochs, but warmup_iterations gives {warmupEpochs} of {totalEpochs} epochs; shorten the warmup or use 'training.schedule.type: cosine'");
     }
 
-    public int WarmupEpochs => _warmupEpochs;
-
     /// <summary>Learning rate of a parameter group whose configured rate is <paramref name="groupLr"/>.</summary>
     public double LearningRate(int epoch, double groupLr)
     {

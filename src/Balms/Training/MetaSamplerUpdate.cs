@@ -34,12 +34,10 @@ internal sealed class MetaSamplerUpdate : IDisposable
     private IEnumerator<int[]>? _cachedMetaRows;
     private readonly double _momentum;
     private readonly double _weightDecay;
-    private readonly long[] _classCounts;
 
-    public MetaSamplerUpdate(MetaSamplerOptions options, ExperimentData data, long[] classCounts, ExperimentOptions experiment, Device device)
+    public MetaSamplerUpdate(MetaSamplerOptions options, ExperimentData data, ExperimentOptions experiment, Device device)
     {
         var training = experiment.Training;
-        _classCounts = classCounts;
         _momentum = training.Optimizer.Momentum;
         _weightDecay = training.Optimizer.WeightDecay;
         _sampler = new MetaSampler(data.Train.Labels, data.ClassCount,

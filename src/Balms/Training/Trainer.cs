@@ -81,7 +81,7 @@ public sealed class Trainer
         var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
         using var optimizer = CreateOptimizer(model, decoupled);
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
-            ? new MetaSamplerUpdate(meta, _data, classCounts, _options, _device)
+            ? new MetaSamplerUpdate(meta, _data, _options, _device)
             : null;
 
         var position = resume ? Resume(model, optimizer, metaUpdate, length) : new Position();
@@ -98,7 +98,7 @@ public sealed class Trainer
             WriteRunHeader(classCounts);
             Output.StartEpochsCsv();
         }
-        long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        long trainable = model.TrainableParameterCount();
         long total = model.parameters().Sum(p => p.numel());
         _observer.StageStarted(new StageInfo(_options.Name, length.Epochs, length.StepsPerEpoch, trainable, total,
             _data.Train.Count, _device.ToString()));
@@ -291,7 +291,7 @@ public sealed class Trainer
     }
 
     /// <summary>Batch size of every pass without gradients (evaluation, cached BALMS meta features).</summary>
-    internal const int EvalBatchSize = 256;
+    public const int EvalBatchSize = 256;
 
     /// <param name="bestSelection">The best epoch's metrics on the selection split, or null when that epoch ran
     /// before a resume (its checkpoint is evaluated again).</param>
@@ -392,7 +392,8 @@ public sealed class Trainer
                 loaderLength = sampler.LoaderLength;
                 return sampler;
             case MetaSamplerOptions:
-                // The Meta Sampler yields exactly floor(N / B) batches, so len(loader) is that.
+                // Only the epoch's length comes from this sampler: MetaSamplerUpdate draws each batch with the current
+                // sampling weights. The Meta Sampler yields exactly floor(N / B) batches, so len(loader) is that.
                 var instance = new InstanceSampler(n, batch, _options.Seed);
                 loaderLength = instance.BatchesPerEpoch;
                 return instance;

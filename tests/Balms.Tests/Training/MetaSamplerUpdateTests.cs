@@ -28,7 +28,7 @@ public class MetaSamplerUpdateTests
         var data = new ExperimentData("fake", train, train, null, [0, 1, 2, 3, 4, 5], names, _ => metaWithoutAxolotl);
         var options = new ExperimentOptions { Training = new TrainingOptions { BatchSize = 2, Stage = TrainingStage.Decoupled } };
         var error = Assert.Throws<BalmsException>(() =>
-            new MetaSamplerUpdate(new MetaSamplerOptions(), data, train.ClassCounts(), options, torch.CPU));
+            new MetaSamplerUpdate(new MetaSamplerOptions(), data, options, torch.CPU));
         Assert.Contains("class 2 (axolotl)", error.Message);
         Assert.Contains("meta set", error.Message);
     }

@@ -18,8 +18,6 @@ public sealed record LinearClassifierSnapshot(
     double Momentum = 0.9,
     double WeightDecay = 5e-4)
 {
-    public bool HasMomentumBuffers => WeightMomentum is not null;
-
     internal void Validate()
     {
         if (Weight.dim() != 2 || Bias.dim() != 1 || Bias.shape[0] != Weight.shape[0])

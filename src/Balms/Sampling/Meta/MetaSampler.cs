@@ -49,8 +49,6 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
     /// <summary>N / B (floor): every batch has exactly B instances.</summary>
     public int BatchesPerEpoch => drawer.NumInstances / options.BatchSize;
 
-    public bool IndependentOfTraining => false;
-
     /// <summary>The draw of the latest batch, until <see cref="Update"/> consumes it.</summary>
     public GumbelDraw? PendingDraw { get; private set; }
 

@@ -19,7 +19,6 @@ public class MetaSamplerTests
         var batches = sampler.EpochBatches(0).ToList();
 
         Assert.Equal(17 / 4, sampler.BatchesPerEpoch);
-        Assert.False(sampler.IndependentOfTraining);
         Assert.Equal(sampler.BatchesPerEpoch, batches.Count);
         Assert.All(batches, batch => Assert.Equal(4, batch.Length));
         Assert.All(batches.SelectMany(b => b), i => Assert.InRange(i, 0, Labels.Length - 1));
