@@ -1,5 +1,4 @@
 using Balms.Data;
-using Balms.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace Balms.Evaluation;
 public static class Evaluator
 {
     public static ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, int batchSize,
-        IReadOnlyList<long> trainingCounts, string split, ITrainingObserver observer, CancellationToken cancellation = default)
+        IReadOnlyList<long> trainingCounts, string split, IPassObserver observer, CancellationToken cancellation = default)
     {
         int n = loader.Dataset.Count;
         var labels = new List<int>(n);

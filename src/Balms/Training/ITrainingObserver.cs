@@ -15,14 +15,11 @@ public sealed record EpochSummary(int Epoch, int Epochs, double TrainLoss, doubl
 /// How the library reports progress. The CLI renders it as progress bars or plain lines; tests ignore it. The library
 /// itself never writes to the console.
 /// </summary>
-public interface ITrainingObserver
+public interface ITrainingObserver : IPassObserver
 {
     void StageStarted(StageInfo stage);
     void StepCompleted(StepProgress progress);
     void EpochCompleted(EpochSummary summary);
-    /// <summary>A pass of the model over a whole image set without training: an evaluation, or the BALMS meta set's features.</summary>
-    void PassStarted(string description, int images);
-    void PassProgress(int imagesDone);
     void Message(string text);
 }
 
