@@ -70,7 +70,7 @@ public static class EvalCommand
 
         var loader = new BatchLoader(test, options.Data.Workers, options.Data.Prefetch, options.Seed, device);
         var metrics = ConsoleObserver.Render(options.Training.BatchSize,
-            observer => Evaluator.Evaluate(evaluated, loader, 256, trainCounts, "test", observer, cancellation));
+            observer => Evaluator.Evaluate(evaluated, loader, Trainer.EvalBatchSize, trainCounts, "test", observer, cancellation));
         if (cancellation.IsCancellationRequested) return CliApp.Interrupted;
 
         var run = new RunDirectory(arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval"));

@@ -24,8 +24,11 @@ public static class OriginalConfigAdapter
         ["ImageNet_LT"] = "imagenet_lt", ["Places_LT"] = "places_lt",
     };
 
-    /// <summary>Keys of the original files that carry no meaning here (OLTR leftovers, logging cadence, ...).</summary>
-    private static readonly HashSet<string> IgnoredTopLevel =
+    /// <summary>
+    /// The top-level keys an original-format file may have: read below, or accepted and ignored (memory and last are
+    /// OLTR leftovers; shuffle permutes each batch, which changes nothing here).
+    /// </summary>
+    private static readonly HashSet<string> KnownTopLevel =
         ["memory", "shuffle", "last", "coslr", "coslrwarmup", "warmup_iterations", "base_lr", "warmup_lr", "endlr",
          "criterions", "model_dir", "networks", "training_opt", "sampler"];
 
@@ -34,8 +37,8 @@ public static class OriginalConfigAdapter
     public static ConfigMapping Adapt(ConfigMapping original, string fileName)
     {
         foreach (var key in original.Entries.Keys)
-            if (!IgnoredTopLevel.Contains(key))
-                throw new ConfigException($"{fileName}: unknown key '{key}' in an original-format config; known keys: {string.Join(", ", IgnoredTopLevel)}");
+            if (!KnownTopLevel.Contains(key))
+                throw new ConfigException($"{fileName}: unknown key '{key}' in an original-format config; known keys: {string.Join(", ", KnownTopLevel)}");
 
         var training = Mapping(original, "training_opt", fileName);
         var networks = Mapping(original, "networks", fileName);

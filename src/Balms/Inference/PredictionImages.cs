@@ -1,6 +1,7 @@
 using Balms.Data;
 using Balms.Data.Images;
 using Balms.Data.Readers;
+using Balms.Data.Transforms;
 
 namespace Balms.Inference;
 
@@ -64,16 +65,13 @@ public sealed class PredictionImages : ISampleSource
 
     public string Describe(int index) => _paths[index];
 
-    /// <summary>PIL's RGB to L: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16 (ITU-R 601-2 luma in 16-bit fixed point).</summary>
+    /// <summary>PIL's RGB to L conversion, as the grey-scale datasets were made.</summary>
     public static RawImage Luma(RawImage rgb)
     {
         int pixels = rgb.Height * rgb.Width;
         var grey = new byte[pixels];
         for (int i = 0; i < pixels; i++)
-        {
-            int r = rgb.Pixels[3 * i], g = rgb.Pixels[3 * i + 1], b = rgb.Pixels[3 * i + 2];
-            grey[i] = (byte)((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16);
-        }
+            grey[i] = PilEnhance.Luminance(rgb.Pixels[3 * i], rgb.Pixels[3 * i + 1], rgb.Pixels[3 * i + 2]);
         return new RawImage(grey, rgb.Height, rgb.Width, 1);
     }
 }
