@@ -13,8 +13,8 @@ public static class CliApp
 
     private static readonly Dictionary<string, (string Usage, Func<Arguments, CancellationToken, int> Run)> Commands = new()
     {
-        ["train"] = ("train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]", TrainCommand.Run),
-        ["quickstart"] = ("quickstart [--data-root DIR]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)", TrainCommand.RunQuickstart),
+        ["train"] = (TrainCommand.Usage, TrainCommand.Run),
+        ["quickstart"] = (TrainCommand.QuickstartUsage, TrainCommand.RunQuickstart),
         ["eval"] = (EvalCommand.Usage, EvalCommand.Run),
         ["data"] = (DataCommand.Usage, DataCommand.Run),
         ["predict"] = (PredictCommand.Usage, PredictCommand.Run),

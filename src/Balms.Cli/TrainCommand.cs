@@ -7,7 +7,7 @@ namespace Balms.Cli;
 
 public static class TrainCommand
 {
-    private const string Usage = "train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]";
+    public const string Usage = "train --config FILE [--config FILE ...] [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--seeds 0,1,2] [--resume]";
 
     /// <summary>The README's main job: stage 1, then the decoupled Balanced Softmax and BALMS stages from it.</summary>
     public static readonly string[] QuickstartConfigs =
@@ -16,6 +16,8 @@ public static class TrainCommand
         "configs/FashionMNIST_LT/quick_decouple_balanced_softmax.yaml",
         "configs/FashionMNIST_LT/quick_balms.yaml",
     ];
+
+    public const string QuickstartUsage = "quickstart [--data-root DIR] [--device cpu|cuda[:N]]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {

@@ -41,7 +41,11 @@ public sealed record DataOptions
     /// 500 CIFAR-100). Smaller values shrink every class of the profile alike.
     /// </summary>
     [Range(1)] public int? HeadClassSize { get; init; }
-    /// <summary>Seed that picks the long-tailed subset; separate from the training seed.</summary>
+    /// <summary>
+    /// Seed of the data's random choices, separate from the training seed: the CIFAR-LT subset, the image_folder
+    /// test/val split, the BALMS meta set's subset and eval's --test-prior draw. Fashion-MNIST-LT keeps the first n_c
+    /// images of each class, and ImageNet-LT and Places-LT follow their list files, whatever the seed.
+    /// </summary>
     public int DataSeed { get; init; }
     /// <summary>
     /// image_folder: side of the square network input. Training uses RandomResizedCrop(image_size), testing
