@@ -57,11 +57,11 @@ public static class EvalCommand
         if (prior is not null)
         {
             double[] target = prior == "test"
-                ? PriorAdjustment.Normalize(test.ClassCounts().Select(n => (double)n).ToArray(), "the test class counts")
+                ? PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts")
                 : PriorAdjustment.ParseTarget(prior, trainCounts);
             double[] own = modelPrior == ModelPrior.Balanced
                 ? PriorAdjustment.Uniform(data.ClassCount)
-                : PriorAdjustment.Normalize(trainCounts.Select(n => (double)n).ToArray(), "the training class counts");
+                : PriorAdjustment.FromCounts(trainCounts, "the training class counts");
             offsets = PriorAdjustment.LogitOffsets(target, own);
             Console.WriteLine($"logits adjusted from the model's {modelPrior.ToKey()} prior to the {prior} prior");
         }

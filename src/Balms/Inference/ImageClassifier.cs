@@ -192,7 +192,7 @@ public sealed class ImageClassifier : IDisposable
         var counts = TrainingClassCounts;
         if (counts is null || counts.Count != ClassNames.Count)
             throw new BalmsException($"{CheckpointPath} records no training class counts, so its training prior cannot be divided out");
-        return PriorAdjustment.Normalize(counts.Select(n => (double)n).ToArray(), $"{CheckpointPath} training class counts");
+        return PriorAdjustment.FromCounts(counts, $"{CheckpointPath} training class counts");
     }
 
     public void Dispose()

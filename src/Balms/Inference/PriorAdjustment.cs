@@ -1,6 +1,4 @@
 using System.Text.Json;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Balms.Inference;
 
@@ -28,6 +26,10 @@ public static class PriorAdjustment
         return weights.Select(w => w / total).ToArray();
     }
 
+    /// <summary>Class counts as a prior: each class's share.</summary>
+    public static double[] FromCounts(IReadOnlyList<long> counts, string source) =>
+        Normalize(counts.Select(n => (double)n).ToArray(), source);
+
     /// <summary>
     /// log π_target(c) − log π_model(c) for every class. A class with target prior 0 gets −∞ (it is never predicted).
     /// </summary>
@@ -41,13 +43,6 @@ public static class PriorAdjustment
         return targetPrior.Select((p, c) => Math.Log(p) - Math.Log(modelPrior[c])).ToArray();
     }
 
-    /// <summary>logits [B, C] + offsets [C], on the logits' device and in their type.</summary>
-    public static Tensor Apply(Tensor logits, IReadOnlyList<double> offsets)
-    {
-        using var offsetTensor = torch.tensor(offsets.ToArray(), dtype: logits.dtype, device: logits.device);
-        return logits + offsetTensor;
-    }
-
     /// <summary>
     /// A target prior named on the command line: "uniform", "train" (the training class counts), or a JSON file holding
     /// a list of per-class weights or counts, one per class in class-id order.
@@ -59,7 +54,7 @@ public static class PriorAdjustment
         return spec switch
         {
             "uniform" => Uniform(classCount),
-            "train" => Normalize(trainCounts.Select(n => (double)n).ToArray(), "the training class counts"),
+            "train" => FromCounts(trainCounts, "the training class counts"),
             _ => Normalize(ReadWeights(spec, classCount), spec),
         };
     }
