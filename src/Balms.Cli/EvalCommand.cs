@@ -81,7 +81,7 @@ public static class EvalCommand
         json["prior"] = prior;
         json["test_prior"] = testPrior;
         json["test_class_counts"] = new JsonArray(test.ClassCounts().Select(n => (JsonNode?)n).ToArray());
-        run.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
+        run.WriteText(RunFileNames.Metrics, json.ToJsonString(RunDirectory.Json) + "\n");
         ResultsTable.Print($"{options.Name}: test accuracy (%) of {checkpointPath}", [new ResultsTable.Row(options.Name, metrics)]);
         Console.WriteLine($"metrics written to {run.MetricsFile}");
         return 0;

@@ -1,5 +1,6 @@
 using Balms.Data;
 using Balms.Models;
+using Balms.Reporting;
 using Balms.Training;
 using Balms.Training.Checkpoints;
 using TorchSharp;
@@ -73,12 +74,10 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>A checkpoint file as given; a folder's checkpoints/best.safetensors.</summary>
     public static string ResolveCheckpoint(string runDirectoryOrCheckpoint)
     {
-        if (File.Exists(runDirectoryOrCheckpoint)) return runDirectoryOrCheckpoint;
+        if (RunDirectory.FindCheckpoint(runDirectoryOrCheckpoint) is { } found) return found;
         if (!Directory.Exists(runDirectoryOrCheckpoint))
             throw new BalmsException($"checkpoint not found: {runDirectoryOrCheckpoint} is neither a checkpoint file nor a run directory");
-        string best = Path.Combine(runDirectoryOrCheckpoint, "checkpoints", "best.safetensors");
-        return File.Exists(best) ? best
-            : throw new BalmsException($"{runDirectoryOrCheckpoint} holds no checkpoints/best.safetensors; pass a run directory of ./balms train or a checkpoint file");
+        throw new BalmsException($"{runDirectoryOrCheckpoint} holds no {RunFileNames.BestCheckpointPath}; pass a run directory of ./balms train or a checkpoint file");
     }
 
     /// <summary>The checkpoint file the model came from.</summary>

@@ -43,33 +43,46 @@ public sealed class RunDirectory
     }
 
     public string Path { get; }
-    public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
-    public string LatestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, "latest.safetensors");
-    public string BestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, "best.safetensors");
-    public string MetricsFile => System.IO.Path.Combine(Path, "metrics.json");
-    public string EpochsFile => System.IO.Path.Combine(Path, "epochs.csv");
-    public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
+    public string CheckpointDirectory => PathOf(RunFileNames.CheckpointDirectory);
+    public string LatestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, RunFileNames.LatestCheckpoint);
+    public string BestCheckpoint => BestCheckpointIn(Path);
+    public string MetricsFile => PathOf(RunFileNames.Metrics);
+    public string TensorBoardDirectory => PathOf(RunFileNames.TensorBoardDirectory);
     public string PathOf(string name) => System.IO.Path.Combine(Path, name);
+
+    private static string BestCheckpointIn(string runDirectory) =>
+        System.IO.Path.Combine(runDirectory, RunFileNames.CheckpointDirectory, RunFileNames.BestCheckpoint);
+
+    /// <summary>
+    /// The file itself when <paramref name="runDirectoryOrCheckpoint"/> is one, else the run directory's best
+    /// checkpoint; null when there is neither. Callers add their own fallbacks and name what they looked for.
+    /// </summary>
+    public static string? FindCheckpoint(string runDirectoryOrCheckpoint)
+    {
+        if (File.Exists(runDirectoryOrCheckpoint)) return runDirectoryOrCheckpoint;
+        string best = BestCheckpointIn(runDirectoryOrCheckpoint);
+        return File.Exists(best) ? best : null;
+    }
 
     public void WriteText(string name, string content) => AtomicFile.WriteText(PathOf(name), content);
 
     public void WriteJson(string name, object value) => WriteText(name, JsonSerializer.Serialize(value, Json) + "\n");
 
-    public void AppendLog(string line) => Append("log.txt", $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}\n");
+    public void AppendLog(string line) => Append(RunFileNames.Log, $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}\n");
 
     public void StartEpochsCsv() =>
-        WriteText("epochs.csv", "epoch,lr,train_loss,train_accuracy,eval_split,eval_top1,eval_many,eval_medium,eval_few,eval_macro_f1,images_per_s\n");
+        WriteText(RunFileNames.Epochs, "epoch,lr,train_loss,train_accuracy,eval_split,eval_top1,eval_many,eval_medium,eval_few,eval_macro_f1,images_per_s\n");
 
     public void AppendEpoch(int epoch, double lr, double loss, double accuracy, string? split, ClassificationMetrics? metrics, double imagesPerSecond)
     {
         static string F(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "";
-        Append("epochs.csv", string.Join(",", epoch.ToString(CultureInfo.InvariantCulture), F(lr), F(loss), F(accuracy),
+        Append(RunFileNames.Epochs, string.Join(",", epoch.ToString(CultureInfo.InvariantCulture), F(lr), F(loss), F(accuracy),
             split ?? "", F(metrics?.Top1), F(metrics?.Many), F(metrics?.Medium), F(metrics?.Few), F(metrics?.MacroF1),
             F(imagesPerSecond)) + "\n");
     }
 
     /// <summary>Drops epochs.csv rows after <paramref name="epoch"/> (rows of an epoch a resume will run again).</summary>
-    public void KeepEpochsUpTo(int epoch) => KeepRowsUpTo("epochs.csv", epoch);
+    public void KeepEpochsUpTo(int epoch) => KeepRowsUpTo(RunFileNames.Epochs, epoch);
 
     /// <summary>Keeps the header and the rows whose first column (an epoch number) is at most <paramref name="epoch"/>.</summary>
     public void KeepRowsUpTo(string name, int epoch)

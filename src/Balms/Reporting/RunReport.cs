@@ -51,7 +51,7 @@ public static class RunReport
     private static void WriteResults(StringBuilder markdown, IReadOnlyList<ExperimentSummary> experiments, IReadOnlyDictionary<string, string> givenPaths)
     {
         markdown.AppendLine("## Results").AppendLine();
-        markdown.AppendLine("Test metrics of each run's final-epoch model (metrics.json): accuracies, macro F1 and expected calibration " +
+        markdown.AppendLine($"Test metrics of each run's final-epoch model ({RunFileNames.Metrics}): accuracies, macro F1 and expected calibration " +
                             "error in %, negative log-likelihood in nats; mean ± sample standard deviation over the runs of an " +
                             $"experiment; {ResultsTableMarkdown.Absent} where no class falls in a shot group.").AppendLine();
         markdown.Append(ResultsTableMarkdown.Render(experiments)).AppendLine();
@@ -112,7 +112,7 @@ public static class RunReport
                 path => TrainingCurvesPlot.Write(path, $"Training: {label}", run.Epochs));
         }
         section.NotShown(notShown, "left out to keep the report short");
-        section.NotShown(experiments.Where(e => trained.All(t => t.Experiment != e)).Select(e => e.Name), "no epochs.csv");
+        section.NotShown(experiments.Where(e => trained.All(t => t.Experiment != e)).Select(e => e.Name), $"no {RunFileNames.Epochs}");
     }
 
     /// <summary>An experiment with the stem of its figure files ("experiment2"): names need not be valid file names.</summary>

@@ -15,8 +15,8 @@ public static class RunResultsReader
         string path = Path.GetFullPath(directory);
         if (!Directory.Exists(path))
             throw new DataException($"{directory} is not a run directory: {(File.Exists(path) ? "it is a file" : "it does not exist")}");
-        string metricsFile = Path.Combine(path, "metrics.json");
-        if (!File.Exists(metricsFile)) throw new DataException($"{directory} is not a run directory: it holds no metrics.json");
+        string metricsFile = Path.Combine(path, RunFileNames.Metrics);
+        if (!File.Exists(metricsFile)) throw new DataException($"{directory} is not a run directory: it holds no {RunFileNames.Metrics}");
 
         var json = JsonFields.Read(metricsFile);
         var root = json.Object(json.Root, "the top level");
@@ -25,10 +25,10 @@ public static class RunResultsReader
 
         var classCounts = ReadClassCounts(path, json, root);
         if (classCounts is not null && classCounts.Length != classCount)
-            throw new DataException($"{Path.Combine(path, "class_counts.json")} lists {classCounts.Length} classes, but {metricsFile} has {classCount}");
+            throw new DataException($"{Path.Combine(path, RunFileNames.ClassCounts)} lists {classCounts.Length} classes, but {metricsFile} has {classCount}");
 
         return new RunResults(path, ReadExperimentName(path, json, root), metrics, classCounts,
-            ReadEpochs(Path.Combine(path, "epochs.csv")), ReadSamplingDistribution(Path.Combine(path, "sampling_distribution.csv"), classCount));
+            ReadEpochs(Path.Combine(path, RunFileNames.Epochs)), ReadSamplingDistribution(Path.Combine(path, RunFileNames.SamplingDistribution), classCount));
     }
 
     private static RunMetrics ReadMetrics(JsonFields json, JsonObject root, string metricsFile)
@@ -52,7 +52,7 @@ public static class RunResultsReader
     /// <summary>config.yaml's name; else the name metrics.json records; else the directory's name.</summary>
     private static string ReadExperimentName(string directory, JsonFields json, JsonObject root)
     {
-        string configFile = Path.Combine(directory, "config.yaml");
+        string configFile = Path.Combine(directory, RunFileNames.Config);
         if (File.Exists(configFile))
         {
             var config = ConfigNode.ParseYaml(RunFiles.ReadAllText(configFile), configFile);
@@ -63,7 +63,7 @@ public static class RunResultsReader
 
     private static long[]? ReadClassCounts(string directory, JsonFields metrics, JsonObject root)
     {
-        string file = Path.Combine(directory, "class_counts.json");
+        string file = Path.Combine(directory, RunFileNames.ClassCounts);
         if (File.Exists(file))
         {
             var json = JsonFields.Read(file);
@@ -89,7 +89,7 @@ public static class RunResultsReader
         var table = CsvTable.Read(file);
         if (table.Rows.Count == 0) throw new DataException($"{file} has a header but no rows; expected one row per epoch");
         if (table.Header.Count != classCount + 1)
-            throw new DataException($"{file} has {table.Header.Count - 1} class columns, but metrics.json has {classCount} classes");
+            throw new DataException($"{file} has {table.Header.Count - 1} class columns, but {RunFileNames.Metrics} has {classCount} classes");
         int[] columns = Enumerable.Range(0, classCount).Select(c => table.Column($"class_{c}")).ToArray();
         var last = table.Rows[^1];
         return columns.Select(column => table.Number(last, column)).ToArray();

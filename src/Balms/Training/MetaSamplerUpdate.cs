@@ -20,7 +20,6 @@ namespace Balms.Training;
 /// </summary>
 internal sealed class MetaSamplerUpdate : IDisposable
 {
-    private const string DistributionFile = "sampling_distribution.csv";
     private readonly MetaSampler _sampler;
     private readonly BatchLoader _metaLoader;
     private readonly ImageDataset _metaSet;
@@ -168,9 +167,9 @@ internal sealed class MetaSamplerUpdate : IDisposable
     public void LogDistribution(int epoch, RunDirectory run, SummaryWriter tensorboard)
     {
         double[] probabilities = _sampler.Weights.ClassProbabilities();
-        if (!File.Exists(run.PathOf(DistributionFile)))
-            run.WriteText(DistributionFile, "epoch," + string.Join(",", Enumerable.Range(0, probabilities.Length).Select(c => $"class_{c}")) + "\n");
-        File.AppendAllText(run.PathOf(DistributionFile),
+        if (!File.Exists(run.PathOf(RunFileNames.SamplingDistribution)))
+            run.WriteText(RunFileNames.SamplingDistribution, "epoch," + string.Join(",", Enumerable.Range(0, probabilities.Length).Select(c => $"class_{c}")) + "\n");
+        File.AppendAllText(run.PathOf(RunFileNames.SamplingDistribution),
             epoch.ToString(CultureInfo.InvariantCulture) + "," + string.Join(",", probabilities.Select(p => p.ToString("R", CultureInfo.InvariantCulture))) + "\n");
         int stride = Math.Max(1, probabilities.Length / 10);
         for (int c = 0; c < probabilities.Length; c += stride)
@@ -180,7 +179,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
     public double[] ClassProbabilities() => _sampler.Weights.ClassProbabilities();
 
     /// <summary>On resume: drops sampling_distribution.csv rows of epochs that will run again.</summary>
-    public void KeepDistributionUpTo(int epoch, RunDirectory run) => run.KeepRowsUpTo(DistributionFile, epoch);
+    public void KeepDistributionUpTo(int epoch, RunDirectory run) => run.KeepRowsUpTo(RunFileNames.SamplingDistribution, epoch);
 
     /// <summary>Restores the weights and Adam state saved by <see cref="State"/>.</summary>
     public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, string source)

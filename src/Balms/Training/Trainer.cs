@@ -190,7 +190,7 @@ public sealed class Trainer
         // A run killed after its last epoch but before metrics.json was written resumes straight to here.
         latest ??= Evaluator.Evaluate(model, selectionLoader, EvalBatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
         if (metaUpdate is not null)
-            SamplingDistributionPlot.Write(Output.PathOf("sampling_distribution.png"), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
+            SamplingDistributionPlot.Write(Output.PathOf(RunFileNames.SamplingDistributionFigure), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
         return Finish(model, classCounts, latest!, best, position.BestEpoch!.Value, cancellation);
     }
 
@@ -223,11 +223,12 @@ public sealed class Trainer
     {
         var run = RunDirectory.Existing(_runPath);
         string resolved = ConfigWriter.ToYaml(_options);
-        string? previous = File.Exists(run.PathOf("config.yaml")) ? WithCurrentDefaults(run.PathOf("config.yaml")) : null;
+        string configFile = run.PathOf(RunFileNames.Config);
+        string? previous = File.Exists(configFile) ? WithCurrentDefaults(configFile) : null;
         if (previous != resolved)
         {
-            string difference = previous is null ? "it has no config.yaml" : FirstDifference(previous, resolved);
-            throw new BalmsException($"cannot resume {run.Path} with a different config ({difference}); resume with the run's own config.yaml");
+            string difference = previous is null ? $"it has no {RunFileNames.Config}" : FirstDifference(previous, resolved);
+            throw new BalmsException($"cannot resume {run.Path} with a different config ({difference}); resume with the run's own {RunFileNames.Config}");
         }
         if (!File.Exists(run.LatestCheckpoint))
             throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run never finished a step)");
@@ -237,7 +238,7 @@ public sealed class Trainer
         metaUpdate?.LoadState(checkpoint.Tensors, run.LatestCheckpoint);
         var info = checkpoint.Info;
         if (info.Epoch >= length.Epochs && File.Exists(run.MetricsFile))
-            throw new BalmsException($"{run.Path} has already finished all {length.Epochs} epochs (see its metrics.json)");
+            throw new BalmsException($"{run.Path} has already finished all {length.Epochs} epochs (see its {RunFileNames.Metrics})");
         _runDirectory = run;
         Output.KeepEpochsUpTo(info.Epoch);
         metaUpdate?.KeepDistributionUpTo(info.Epoch, Output);
@@ -322,7 +323,7 @@ public sealed class Trainer
         bestJson["epoch"] = bestEpoch;
         bestJson["selected_on"] = _data.SelectionSplit;
         json["best"] = bestJson;
-        Output.WriteText("metrics.json", json.ToJsonString(RunDirectory.Json) + "\n");
+        Output.WriteText(RunFileNames.Metrics, json.ToJsonString(RunDirectory.Json) + "\n");
         Log($"final epoch: test top1 {final.Top1:P2}; best epoch {bestEpoch} (selected on {_data.SelectionSplit}): test top1 {bestOnTest.Top1:P2}");
         return new RunResult(final, bestOnTest, bestEpoch, _data.SelectionSplit, Output.Path, false);
     }
@@ -364,19 +365,19 @@ public sealed class Trainer
         Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
     }
 
+    private const string OriginalStageOneCheckpoint = "final_model_checkpoint.pth";
+
     /// <summary>
     /// model_dir may name a run directory (its best checkpoint is used, as the original's final_model_checkpoint), the
     /// original's stage-1 log directory (its final_model_checkpoint.pth), or a file of any format ModelWeights reads.
     /// </summary>
     public static string ResolveStageOneCheckpoint(string modelDir)
     {
-        if (File.Exists(modelDir)) return modelDir;
-        string best = Path.Combine(modelDir, "checkpoints", "best.safetensors");
-        if (File.Exists(best)) return best;
-        string original = Path.Combine(modelDir, "final_model_checkpoint.pth");
+        if (RunDirectory.FindCheckpoint(modelDir) is { } found) return found;
+        string original = Path.Combine(modelDir, OriginalStageOneCheckpoint);
         if (File.Exists(original)) return original;
         if (Directory.Exists(modelDir))
-            throw new BalmsException($"model_dir {modelDir} holds neither checkpoints/best.safetensors nor the original's final_model_checkpoint.pth; train stage 1 first (or point model_dir at a checkpoint file)");
+            throw new BalmsException($"model_dir {modelDir} holds neither {RunFileNames.BestCheckpointPath} nor the original's {OriginalStageOneCheckpoint}; train stage 1 first (or point model_dir at a checkpoint file)");
         throw new BalmsException($"model_dir {modelDir} does not exist; train stage 1 first (e.g. ./balms train --config the matching softmax_*.yaml)");
     }
 
@@ -436,9 +437,9 @@ public sealed class Trainer
 
     private void WriteRunHeader(long[] classCounts)
     {
-        Output.WriteText("config.yaml", ConfigWriter.ToYaml(_options));
-        Output.WriteJson("train_indices.json", new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });
-        Output.WriteJson("class_counts.json", classCounts);
+        Output.WriteText(RunFileNames.Config, ConfigWriter.ToYaml(_options));
+        Output.WriteJson(RunFileNames.TrainIndices, new { dataset = _data.DatasetName, data_seed = _options.Data.DataSeed, indices = _data.TrainIndices });
+        Output.WriteJson(RunFileNames.ClassCounts, classCounts);
         Log($"run {_options.Name}: {_data.DatasetName}, {_data.Train.Count} training images in {_data.ClassCount} classes (max {classCounts.Max()}, min {classCounts.Min()}), test {_data.Test.Count}");
     }
 
