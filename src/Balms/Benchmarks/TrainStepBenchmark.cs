@@ -17,7 +17,7 @@ public static class TrainStepBenchmark
     {
         torch.manual_seed(0);
         using var model = LongTailModel.Create("resnet32", settings.Channels, settings.Classes, computeType);
-        using var loss = LossRegistry.Create("softmax", Enumerable.Repeat(1L, settings.Classes).ToArray());
+        using var loss = new SoftmaxCrossEntropy();
         using var optimizer = new SgdMomentum(
             [new SgdMomentum.Group("all", model.named_parameters().ToList(), BaseLr: 0.05)], momentum: 0.9, weightDecay: 5e-4);
         using var images = torch.randn(settings.BatchSize, settings.Channels, settings.ImageSize, settings.ImageSize);

@@ -62,10 +62,10 @@ public sealed class Trainer
     {
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
-        using var loss = Training.Loss switch
+        using LongTailLoss loss = Training.Loss switch
         {
-            BalancedSoftmaxLossOptions => LossRegistry.Create("balanced_softmax", classCounts),
-            _ => LossRegistry.Create("softmax", classCounts),
+            BalancedSoftmaxLossOptions => new BalancedSoftmax(classCounts),
+            _ => new SoftmaxCrossEntropy(),
         };
         using var model = CreateModel();
         bool decoupled = Training.Stage == TrainingStage.Decoupled;
