@@ -3,6 +3,7 @@
 // Prints the three most probable classes of every image, first for the class prior the model was trained for
 // (balanced for Balanced Softmax and BALMS), then for the class frequencies of its training set.
 using Balms;
+using Balms.Configuration;
 using Balms.Inference;
 
 if (args.Length < 2)

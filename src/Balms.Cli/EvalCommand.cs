@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Balms.Configuration;
 using Balms.Data;
 using Balms.Evaluation;
 using Balms.Inference;

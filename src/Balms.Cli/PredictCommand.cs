@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Balms.Configuration;
 using Balms.Inference;
 
 namespace Balms.Cli;

@@ -46,7 +46,8 @@ public static class DatasetCatalog
         return new ExperimentData(
             $"Fashion-MNIST-LT (IF {data.ImbalanceFactor:G})",
             new ImageDataset(train, ImageTransforms.FashionMnistTrain()),
-            new ImageDataset(test, ImageTransforms.FashionMnistTest()),
+            new ImageDataset(test, ImageTransforms.Test(TestTransformKey.FashionMnist)),
+            TestTransformKey.FashionMnist,
             Validation: null,
             train.BaseIndices,
             fullTrain.ClassNames,
@@ -63,7 +64,8 @@ public static class DatasetCatalog
         return new ExperimentData(
             $"{variant.DisplayName()}-LT (IF {data.ImbalanceFactor:G})",
             new ImageDataset(train, ImageTransforms.CifarTrain()),
-            new ImageDataset(test, ImageTransforms.CifarTest()),
+            new ImageDataset(test, ImageTransforms.Test(TestTransformKey.Cifar)),
+            TestTransformKey.Cifar,
             Validation: null,
             train.BaseIndices,
             fullTrain.ClassNames,
@@ -82,11 +84,13 @@ public static class DatasetCatalog
         string name = data.SkipBadImages
             ? $"{benchmark.DisplayName} (unreadable images skipped: train {splits.Train.Skipped.Count}, val {splits.Validation.Skipped.Count}, test {splits.Test.Skipped.Count})"
             : benchmark.DisplayName;
-        var validation = new ImageDataset(splits.Validation.Samples, ImageTransforms.ImageNetTest());
+        var testTransform = TestTransformKey.ImageNet();
+        var validation = new ImageDataset(splits.Validation.Samples, ImageTransforms.Test(testTransform));
         return new ExperimentData(
             name,
             new ImageDataset(splits.Train.Samples, ImageTransforms.ImageNetTrain()),
-            new ImageDataset(splits.Test.Samples, ImageTransforms.ImageNetTest()),
+            new ImageDataset(splits.Test.Samples, ImageTransforms.Test(testTransform)),
+            testTransform,
             validation,
             splits.Train.ListIndices,
             splits.ClassNames,
@@ -105,11 +109,13 @@ public static class DatasetCatalog
             ?? throw new DataException("dataset image_folder needs data.root (or --data-root DIR): the folder holding your class folders");
         var splits = ImageFolder.Open(root, data.HoldoutFraction, data.ValFraction, data.DataSeed);
         var train = new ImageDataset(splits.Train, ImageTransforms.ImageNetTrain(size: data.ImageSize));
-        var validation = splits.Validation is null ? null : new ImageDataset(splits.Validation, ImageTransforms.ImageNetTest(size: data.ImageSize));
+        var testTransform = TestTransformKey.ImageNet(data.ImageSize);
+        var validation = splits.Validation is null ? null : new ImageDataset(splits.Validation, ImageTransforms.Test(testTransform));
         return new ExperimentData(
             $"image folder {Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))} ({splits.Layout})",
             train,
-            new ImageDataset(splits.Test, ImageTransforms.ImageNetTest(size: data.ImageSize)),
+            new ImageDataset(splits.Test, ImageTransforms.Test(testTransform)),
+            testTransform,
             validation,
             splits.TrainIndices,
             splits.ClassNames,

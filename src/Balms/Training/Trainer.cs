@@ -431,8 +431,8 @@ public sealed class Trainer
         BestEpoch = position.BestEpoch,
         BestTop1 = position.BestTop1,
         SelectionSplit = _data.SelectionSplit,
-        InputTransform = Inference.PredictionTransform.KeyFor(_options.Data),
-        ModelPrior = Inference.ModelPriors.KeyFor(Training),
+        InputTransform = _data.TestTransformKey.ToString(),
+        ModelPrior = ModelPriors.KeyFor(Training),
     };
 
     private void WriteRunHeader(long[] classCounts)

@@ -1,3 +1,4 @@
+using Balms.Configuration;
 using Balms.Data;
 using Balms.Inference;
 using Balms.Models;

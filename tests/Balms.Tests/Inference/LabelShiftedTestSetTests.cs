@@ -45,7 +45,7 @@ public class LabelShiftedTestSetTests
     public void TheDrawKeepsTheCountsAndDependsOnTheSeed()
     {
         var test = new ImageDataset(new LabelOnlySource(Enumerable.Range(0, 30).Select(i => i % 3).ToArray(), 3),
-            Balms.Data.Transforms.ImageTransforms.CifarTest());
+            Balms.Data.Transforms.ImageTransforms.Test(Balms.Data.Transforms.TestTransformKey.Cifar));
 
         var drawn = LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1);
 

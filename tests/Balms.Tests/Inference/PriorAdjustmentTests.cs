@@ -1,4 +1,3 @@
-using Balms.Configuration;
 using Balms.Inference;
 using Balms.Tests.Fixtures;
 
@@ -76,27 +75,5 @@ public class PriorAdjustmentTests
         Assert.Throws<BalmsException>(() => PriorAdjustment.Normalize([0, 0], "x"));
         Assert.Throws<BalmsException>(() => PriorAdjustment.LogitOffsets([0.5, 0.5], [1.0, 0.0]));
         Assert.Throws<BalmsException>(() => PriorAdjustment.LogitOffsets([1.0], [0.5, 0.5]));
-    }
-
-    [Theory]
-    [InlineData("softmax", "instance", ModelPrior.Train)]
-    [InlineData("softmax", "class_aware", ModelPrior.Balanced)]
-    [InlineData("balanced_softmax", "instance", ModelPrior.Balanced)]
-    [InlineData("balanced_softmax", "meta", ModelPrior.Balanced)]
-    public void TheModelPriorFollowsTheLossAndSampler(string loss, string sampler, ModelPrior expected)
-    {
-        var training = new TrainingOptions
-        {
-            Loss = loss == "softmax" ? new SoftmaxLossOptions() : new BalancedSoftmaxLossOptions(),
-            Sampler = sampler switch
-            {
-                "instance" => new InstanceSamplerOptions(),
-                "class_aware" => new ClassAwareSamplerOptions(),
-                _ => new MetaSamplerOptions(),
-            },
-        };
-
-        Assert.Equal(expected, ModelPriors.Of(training));
-        Assert.Equal(expected, ModelPriors.Parse(ModelPriors.KeyFor(training), "key"));
     }
 }

@@ -23,9 +23,11 @@ public class MetaSamplerUpdateTests
     public void MetaSetWithoutAnImageOfAClassNamesTheClass()
     {
         string[] names = ["cat", "dog", "axolotl"];
-        var train = new ImageDataset(new FakeSource([0, 0, 0, 1, 1, 2], names), ImageTransforms.FashionMnistTest());
-        var metaWithoutAxolotl = new ImageDataset(new FakeSource([0, 1, 1, 0], names), ImageTransforms.FashionMnistTest());
-        var data = new ExperimentData("fake", train, train, null, [0, 1, 2, 3, 4, 5], names, _ => metaWithoutAxolotl);
+        var transform = ImageTransforms.Test(TestTransformKey.FashionMnist);
+        var train = new ImageDataset(new FakeSource([0, 0, 0, 1, 1, 2], names), transform);
+        var metaWithoutAxolotl = new ImageDataset(new FakeSource([0, 1, 1, 0], names), transform);
+        var data = new ExperimentData(
+            "fake", train, train, TestTransformKey.FashionMnist, null, [0, 1, 2, 3, 4, 5], names, _ => metaWithoutAxolotl);
         var options = new ExperimentOptions { Training = new TrainingOptions { BatchSize = 2, Stage = TrainingStage.Decoupled } };
         var error = Assert.Throws<BalmsException>(() =>
             new MetaSamplerUpdate(new MetaSamplerOptions(), data, options, torch.CPU));

@@ -3,8 +3,8 @@ namespace Balms.Data.Transforms;
 /// <summary>The train and test transforms of the original BALMS code, per dataset family.</summary>
 public static class ImageTransforms
 {
-    private const int CifarSize = 32, FashionMnistSize = 28, CropPadding = 4, CutoutLength = 16;
-    private const int ImageNetSize = 224, ImageNetResize = 256;
+    internal const int CifarSize = 32, FashionMnistSize = 28, ImageNetSize = 224;
+    private const int CropPadding = 4, CutoutLength = 16, ImageNetResize = 256;
     private const double JitterStrength = 0.4;
 
     /// <summary>
@@ -16,19 +16,11 @@ public static class ImageTransforms
         [new PaddedRandomCrop(CifarSize, CropPadding), new RandomHorizontalFlip(), new CifarAutoAugment()],
         new NormalizeToChw(ChannelNormalization.Cifar, CutoutLength));
 
-    /// <summary>ToTensor -> Normalize (CIFAR statistics). Expects 32x32 RGB images.</summary>
-    public static IImageTransform CifarTest() =>
-        new ImagePipeline(CifarSize, CifarSize, [], new NormalizeToChw(ChannelNormalization.Cifar));
-
     /// <summary>RandomCrop(28, padding 4) -> RandomHorizontalFlip -> ToTensor -> Normalize. Expects 28x28 greyscale.</summary>
     public static IImageTransform FashionMnistTrain() => new ImagePipeline(
         FashionMnistSize, FashionMnistSize,
         [new PaddedRandomCrop(FashionMnistSize, CropPadding), new RandomHorizontalFlip()],
         new NormalizeToChw(ChannelNormalization.FashionMnist));
-
-    /// <summary>ToTensor -> Normalize. Expects 28x28 greyscale images.</summary>
-    public static IImageTransform FashionMnistTest() =>
-        new ImagePipeline(FashionMnistSize, FashionMnistSize, [], new NormalizeToChw(ChannelNormalization.FashionMnist));
 
     /// <summary>
     /// RandomResizedCrop(224) -> RandomHorizontalFlip -> ColorJitter(0.4, 0.4, 0.4) -> ToTensor -> Normalize, as used
@@ -53,4 +45,22 @@ public static class ImageTransforms
             size, size,
             [new ResizeShorterSide(size * ImageNetResize / ImageNetSize), new CenterCrop(size)],
             new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+
+    /// <summary>
+    /// The test transform <paramref name="key"/> names: <see cref="ImageNetTest"/> at its size, or ToTensor ->
+    /// Normalize with the CIFAR (RGB) or Fashion-MNIST (greyscale) statistics. Those two expect images of exactly
+    /// size x size, so that a reader handing the test split the wrong size is an error; prediction takes images of any
+    /// size and asks for <paramref name="resizeToSquare"/>, which first resizes every other size to the square input.
+    /// </summary>
+    public static IImageTransform Test(TestTransformKey key, bool resizeToSquare = false) => key.Family switch
+    {
+        TestTransformKey.ImageNetFamily => ImageNetTest(size: key.Size),
+        TestTransformKey.CifarFamily => Square(key.Size, ChannelNormalization.Cifar, resizeToSquare),
+        TestTransformKey.FashionMnistFamily => Square(key.Size, ChannelNormalization.FashionMnist, resizeToSquare),
+        _ => throw new ArgumentException($"no test transform of family '{key.Family}'", nameof(key)),
+    };
+
+    private static IImageTransform Square(int size, ChannelNormalization normalization, bool resizeToSquare) =>
+        new ImagePipeline(
+            size, size, resizeToSquare ? [new ResizeToSquare(size)] : [], new NormalizeToChw(normalization));
 }

@@ -29,12 +29,12 @@ public sealed record CheckpointInfo
     public string? SelectionSplit { get; init; }
     /// <summary>
     /// The test transform images are prepared with for this model, as family:size (e.g. imagenet:224, cifar:32; see
-    /// <see cref="Balms.Inference.PredictionTransform"/>); null in checkpoints written before it was recorded.
+    /// <see cref="Balms.Data.Transforms.TestTransformKey"/>); null in checkpoints written before it was recorded.
     /// </summary>
     public string? InputTransform { get; init; }
     /// <summary>
-    /// The class prior the model's logits are calibrated for: balanced or train (see <see cref="Balms.Inference.ModelPrior"/>);
-    /// null in checkpoints written before it was recorded.
+    /// The class prior the model's logits are calibrated for: balanced or train (see
+    /// <see cref="Balms.Configuration.ModelPrior"/>); null in checkpoints written before it was recorded.
     /// </summary>
     public string? ModelPrior { get; init; }
 }

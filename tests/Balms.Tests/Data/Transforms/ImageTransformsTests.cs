@@ -11,9 +11,9 @@ public class ImageTransformsTests
     private static IImageTransform Create(string name) => name switch
     {
         "CifarTrain" => ImageTransforms.CifarTrain(),
-        "CifarTest" => ImageTransforms.CifarTest(),
+        "CifarTest" => ImageTransforms.Test(TestTransformKey.Cifar),
         "FashionMnistTrain" => ImageTransforms.FashionMnistTrain(),
-        "FashionMnistTest" => ImageTransforms.FashionMnistTest(),
+        "FashionMnistTest" => ImageTransforms.Test(TestTransformKey.FashionMnist),
         "ImageNetTrain" => ImageTransforms.ImageNetTrain(),
         "ImageNetTest" => ImageTransforms.ImageNetTest(),
         _ => throw new ArgumentException(name),
@@ -40,7 +40,7 @@ public class ImageTransformsTests
     public void FashionMnistTestOnlyNormalises()
     {
         var image = Grey(28, 28, Enumerable.Range(0, 784).Select(i => (byte)(i % 256)).ToArray());
-        float[] sample = Transform(ImageTransforms.FashionMnistTest(), image, seed: 0);
+        float[] sample = Transform(Create("FashionMnistTest"), image, seed: 0);
         for (int i = 0; i < 784; i++) Assert.Equal((i % 256 / 255.0 - 0.2860) / 0.3530, sample[i], 1e-5);
     }
 
@@ -66,8 +66,8 @@ public class ImageTransformsTests
     public void CifarTestOnlyNormalisesAndIgnoresTheSeed()
     {
         var image = Noise(32, 32, 3, seed: 4);
-        float[] sample = Transform(ImageTransforms.CifarTest(), image, seed: 0);
-        Assert.Equal(sample, Transform(ImageTransforms.CifarTest(), image, seed: 1));
+        float[] sample = Transform(Create("CifarTest"), image, seed: 0);
+        Assert.Equal(sample, Transform(Create("CifarTest"), image, seed: 1));
         Assert.Equal((image[5, 7, 1] / 255.0 - 0.4822) / 0.1994, sample[1024 + 5 * 32 + 7], 1e-5);
     }
 
@@ -124,12 +124,12 @@ public class ImageTransformsTests
     public void WrongChannelCountOrSizeIsADataError()
     {
         Assert.Throws<DataException>(() => Transform(ImageTransforms.CifarTrain(), Noise(32, 32, 1, 0), 0));
-        Assert.Throws<DataException>(() => Transform(ImageTransforms.CifarTest(), Noise(30, 32, 3, 0), 0));
-        Assert.Throws<DataException>(() => Transform(ImageTransforms.FashionMnistTest(), new RawImage(new byte[10], 28, 28, 1), 0));
+        Assert.Throws<DataException>(() => Transform(Create("CifarTest"), Noise(30, 32, 3, 0), 0));
+        Assert.Throws<DataException>(() => Transform(Create("FashionMnistTest"), new RawImage(new byte[10], 28, 28, 1), 0));
     }
 
     [Fact]
     public void DestinationOfTheWrongLengthIsRejected() =>
         Assert.Throws<ArgumentException>(() =>
-            ImageTransforms.CifarTest().Apply(Noise(32, 32, 3, 0), new Random(0), new float[100]));
+            Create("CifarTest").Apply(Noise(32, 32, 3, 0), new Random(0), new float[100]));
 }

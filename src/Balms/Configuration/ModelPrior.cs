@@ -1,6 +1,4 @@
-using Balms.Configuration;
-
-namespace Balms.Inference;
+namespace Balms.Configuration;
 
 /// <summary>The class prior a model's logits are calibrated for, i.e. the label distribution it was trained to predict.</summary>
 public enum ModelPrior
@@ -12,6 +10,10 @@ public enum ModelPrior
     Train,
 }
 
+/// <summary>
+/// Next to the training options it is derived from, so that the trainer can record the prior in its checkpoints
+/// without depending on the inference code that reads it back.
+/// </summary>
 public static class ModelPriors
 {
     /// <summary>
