@@ -37,8 +37,7 @@ public static class EvalCommand
                 throw new BalmsException($"{checkpointPath} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
             weights.CopyInto(model, includeClassifier: true);
             Console.WriteLine($"loaded {checkpointPath} ({weights.Info.Summary})");
-            modelPrior = PredictCommand.ModelPriorOption(arguments)
-                         ?? (weights.Info.Checkpoint?.ModelPrior is { } key ? ModelPriors.Parse(key, checkpointPath) : ModelPrior.Balanced);
+            modelPrior = ModelPriors.Resolve(PredictCommand.ModelPriorOption(arguments), weights.Info.Checkpoint?.ModelPrior, checkpointPath);
         }
         model.to(device);
         model.eval();

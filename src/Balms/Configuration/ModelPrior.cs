@@ -30,6 +30,14 @@ public static class ModelPriors
     /// <summary>The name in checkpoints and on the command line: balanced or train.</summary>
     public static string ToKey(this ModelPrior prior) => prior.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// The prior to divide out of a checkpoint's logits: the one <paramref name="chosen"/> on the command line, else
+    /// the one the checkpoint recorded, else balanced (checkpoints from before the prior was recorded, other tools').
+    /// </summary>
+    /// <param name="source">Names the checkpoint in errors.</param>
+    public static ModelPrior Resolve(ModelPrior? chosen, string? recordedKey, string source) =>
+        chosen ?? (recordedKey is { } key ? Parse(key, source) : ModelPrior.Balanced);
+
     /// <exception cref="BalmsException"><paramref name="key"/> is neither balanced nor train.</exception>
     public static ModelPrior Parse(string key, string source) => key.Trim().ToLowerInvariant() switch
     {

@@ -55,7 +55,7 @@ public sealed class ImageClassifier : IDisposable
         if (info.ClassNames is not { Length: > 0 } names || names.Length != info.ClassCount)
             throw new BalmsException($"{path} records no class names for its {info.ClassCount} classes; classify with a checkpoint written by ./balms train");
         var transform = PredictionTransform.For(info);
-        var prior = modelPrior ?? (info.ModelPrior is { } key ? ModelPriors.Parse(key, path) : ModelPrior.Balanced);
+        var prior = ModelPriors.Resolve(modelPrior, info.ModelPrior, path);
         var model = LongTailModel.Create(info.Backbone, info.InputChannels, info.ClassCount);
         try
         {

@@ -27,4 +27,14 @@ public class ModelPriorTests
         Assert.Equal(key, ModelPriors.KeyFor(training));
         Assert.Equal(expected, ModelPriors.Parse(key, "key"));
     }
+
+    [Fact]
+    public void TheChosenPriorWinsThenTheRecordedOneThenBalanced()
+    {
+        Assert.Equal(ModelPrior.Balanced, ModelPriors.Resolve(ModelPrior.Balanced, "train", "run.safetensors"));
+        Assert.Equal(ModelPrior.Train, ModelPriors.Resolve(null, "train", "run.safetensors"));
+        Assert.Equal(ModelPrior.Balanced, ModelPriors.Resolve(null, null, "run.safetensors"));
+        var error = Assert.Throws<BalmsException>(() => ModelPriors.Resolve(null, "tail", "run.safetensors"));
+        Assert.Contains("run.safetensors", error.Message);
+    }
 }
