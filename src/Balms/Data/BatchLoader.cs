@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Balms.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 

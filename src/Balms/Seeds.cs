@@ -1,4 +1,4 @@
-namespace Balms.Sampling;
+namespace Balms;
 
 /// <summary>
 /// Derives independent, reproducible seeds from a base seed and a position (epoch, step, slot), so that any batch
