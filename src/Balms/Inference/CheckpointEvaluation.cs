@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Balms.Configuration;
+using Balms.Data;
+using Balms.Evaluation;
+using Balms.Models;
+using Balms.Reporting;
+using Balms.Training;
+using Balms.Training.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Balms.Inference;
+
+/// <summary>Which checkpoint to evaluate, and for which priors.</summary>
+/// <param name="CheckpointPath">A checkpoint of the experiment's backbone, for its classes; named as given in messages
+/// and errors.</param>
+/// <param name="ModelPrior">The prior the checkpoint's logits are for; null = the one it records (see
+/// <see cref="ModelPriors.Resolve"/>).</param>
+/// <param name="Prior">The prior to adjust the logits to: train, uniform, test (the class counts of the test set
+/// evaluated) or a JSON file of per-class weights; null = the model's own.</param>
+/// <param name="TestPrior">Evaluate on the test split redrawn to this prior, see <see cref="LabelShiftedTestSet"/>;
+/// null = the test split as it is.</param>
+public sealed record CheckpointEvaluationRequest(string CheckpointPath, ModelPrior? ModelPrior = null,
+    string? Prior = null, string? TestPrior = null);
+
+/// <param name="MetricsJson">The metrics.json of the evaluation: the metrics with the checkpoint, priors and test
+/// class counts they were computed for.</param>
+public sealed record CheckpointEvaluationResult(ClassificationMetrics Metrics, JsonObject MetricsJson);
+
+/// <summary>
+/// Evaluates a trained checkpoint on an experiment's test split, optionally on a test set redrawn to another class
+/// prior and with the logits adjusted to a target prior. What it loaded, redrew and adjusted is reported through the
+/// observer's <see cref="ITrainingObserver.Message"/>, so that a user can tell which evaluation the numbers belong to.
+/// </summary>
+public static class CheckpointEvaluation
+{
+    /// <returns>null when cancelled: the pass stops early, and metrics of part of the test set would mislead.</returns>
+    /// <exception cref="BalmsException">The checkpoint is unreadable or for another number of classes, or a prior is
+    /// invalid.</exception>
+    public static CheckpointEvaluationResult? Run(CheckpointEvaluationRequest request, ExperimentOptions options,
+        ExperimentData data, Device device, ITrainingObserver observer, CancellationToken cancellation = default)
+    {
+        using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
+            ComputePrecision.Of(options.Model.Precision));
+        var modelPrior = LoadWeights(model, request, data, observer);
+        model.to(device);
+        model.eval();
+
+        long[] trainCounts = data.Train.ClassCounts();
+        var test = request.TestPrior is { } testPrior
+            ? Redraw(data.Test, testPrior, trainCounts, options.Data.DataSeed, observer)
+            : data.Test;
+        using var adjusted = request.Prior is { } prior
+            ? new PriorAdjustedModel(model, LogitOffsets(prior, modelPrior, trainCounts, test, observer), device)
+            : null;
+        nn.Module<Tensor, Tensor> evaluated = adjusted is null ? model : adjusted;
+
+        var loader = new BatchLoader(test, options.Data.Workers, options.Data.Prefetch, options.Seed, device);
+        var metrics = Evaluator.Evaluate(evaluated, loader, Trainer.EvalBatchSize, trainCounts, "test", observer, cancellation);
+        if (cancellation.IsCancellationRequested) return null;
+
+        var json = RunDirectory.MetricsJson(metrics, data.ClassNames);
+        json["split"] = "test";
+        json["checkpoint"] = Path.GetFullPath(request.CheckpointPath);
+        json["model_prior"] = modelPrior.ToKey();
+        json["prior"] = request.Prior;
+        json["test_prior"] = request.TestPrior;
+        json["test_class_counts"] = new JsonArray(test.ClassCounts().Select(n => (JsonNode?)n).ToArray());
+        return new CheckpointEvaluationResult(metrics, json);
+    }
+
+    /// <returns>The prior the loaded logits are for.</returns>
+    private static ModelPrior LoadWeights(LongTailModel model, CheckpointEvaluationRequest request, ExperimentData data,
+        ITrainingObserver observer)
+    {
+        string path = request.CheckpointPath;
+        using var weights = ModelWeights.Read(path);
+        if (weights.Info.ClassCount is { } classCount && classCount != data.ClassCount)
+            throw new BalmsException($"{path} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
+        weights.CopyInto(model, includeClassifier: true);
+        observer.Message($"loaded {path} ({weights.Info.Summary})");
+        return ModelPriors.Resolve(request.ModelPrior, weights.Info.Checkpoint?.ModelPrior, path);
+    }
+
+    private static ImageDataset Redraw(ImageDataset test, string testPrior, long[] trainCounts, int dataSeed,
+        ITrainingObserver observer)
+    {
+        int[] kept = LabelShiftedTestSet.Counts(testPrior, trainCounts, test.ClassCounts());
+        var redrawn = LabelShiftedTestSet.Draw(test, kept, dataSeed);
+        observer.Message($"test set redrawn for --test-prior {testPrior} (data seed {dataSeed}): {redrawn.Count} images, per class [{string.Join(", ", kept)}]");
+        return redrawn;
+    }
+
+    private static double[] LogitOffsets(string prior, ModelPrior modelPrior, long[] trainCounts, ImageDataset test,
+        ITrainingObserver observer)
+    {
+        double[] target = prior == "test"
+            ? PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts")
+            : PriorAdjustment.ParseTarget(prior, trainCounts);
+        double[] own = modelPrior == ModelPrior.Balanced
+            ? PriorAdjustment.Uniform(trainCounts.Length)
+            : PriorAdjustment.FromCounts(trainCounts, "the training class counts");
+        double[] offsets = PriorAdjustment.LogitOffsets(target, own);
+        observer.Message($"logits adjusted from the model's {modelPrior.ToKey()} prior to the {prior} prior");
+        return offsets;
+    }
+}

@@ -1,0 +1,87 @@
+using Balms.Configuration;
+using Balms.Data;
+using Balms.Inference;
+using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
+using Balms.Training;
+using TorchSharp;
+
+namespace Balms.Tests.Inference;
+
+public class CheckpointEvaluationTests : IDisposable
+{
+    private static readonly string[] Names = ["ant", "bee", "cow"];
+    private readonly TempDirectory _temp = new();
+    private readonly ExperimentOptions _options;
+    private readonly ExperimentData _data;
+
+    public CheckpointEvaluationTests()
+    {
+        // Train 12 / 6 / 3 images, test 4 a class, so that forward:4 keeps 4 / 2 / 1 test images.
+        ImageFolderFixture.WriteClasses(_temp.Combine("data", "train"), (Names[0], 12), (Names[1], 6), (Names[2], 3));
+        ImageFolderFixture.WriteClasses(_temp.Combine("data", "test"), (Names[0], 4), (Names[1], 4), (Names[2], 4));
+        _options = new ExperimentOptions
+        {
+            Data = new DataOptions { Dataset = DatasetKind.ImageFolder, Root = _temp.Combine("data"), ImageSize = 32 },
+        };
+        _data = DatasetCatalog.Load(_options);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void TheTestPriorIsThatOfTheRedrawnTestSet()
+    {
+        // A balanced model that slightly prefers the tail class for every image (logits 0, 0, 0.1) is right only on
+        // the one cow; adjusted to the redrawn counts 4 : 2 : 1 (log 4, log 2, 0.1 up to a constant) it always says
+        // ant, right on the 4 ants. Adjusting to the full test split's 4 : 4 : 4 would leave it at the cow.
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tail.safetensors"), [0, 0, 0.1], Names, [12, 6, 3]);
+        var observer = new MessageRecorder();
+
+        var plain = Evaluate(new CheckpointEvaluationRequest(checkpoint, TestPrior: "forward:4"), SilentObserver.Instance);
+        var adjusted = Evaluate(new CheckpointEvaluationRequest(checkpoint, Prior: "test", TestPrior: "forward:4"), observer);
+
+        Assert.Equal([0.0, 0.0, 1.0], plain.Metrics.PerClass);
+        Assert.Equal(1.0 / 7, plain.Metrics.Top1, 9);
+        Assert.Equal([1.0, 0.0, 0.0], adjusted.Metrics.PerClass);
+        Assert.Equal(4.0 / 7, adjusted.MetricsJson["top1"]!.GetValue<double>(), 9);
+        Assert.Equal("test", adjusted.MetricsJson["prior"]!.GetValue<string>());
+        Assert.Equal("forward:4", adjusted.MetricsJson["test_prior"]!.GetValue<string>());
+        Assert.Equal("balanced", adjusted.MetricsJson["model_prior"]!.GetValue<string>());
+        Assert.Equal(Path.GetFullPath(checkpoint), adjusted.MetricsJson["checkpoint"]!.GetValue<string>());
+        Assert.Equal([4L, 2, 1], adjusted.MetricsJson["test_class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
+        Assert.Null(plain.MetricsJson["prior"]);
+
+        Assert.Equal(3, observer.Messages.Count);
+        Assert.StartsWith($"loaded {checkpoint} (", observer.Messages[0]);
+        Assert.Equal("test set redrawn for --test-prior forward:4 (data seed 0): 7 images, per class [4, 2, 1]", observer.Messages[1]);
+        Assert.Equal("logits adjusted from the model's balanced prior to the test prior", observer.Messages[2]);
+    }
+
+    [Fact]
+    public void ACheckpointForOtherClassesIsRejectedByName()
+    {
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("two.safetensors"), [0, 0], ["ant", "bee"], [12, 6]);
+        var observer = new MessageRecorder();
+
+        var error = Assert.Throws<BalmsException>(() => Evaluate(new CheckpointEvaluationRequest(checkpoint), observer));
+
+        Assert.Equal($"{checkpoint} holds a model for 2 classes, but {_data.DatasetName} has 3", error.Message);
+        Assert.Empty(observer.Messages);
+    }
+
+    private CheckpointEvaluationResult Evaluate(CheckpointEvaluationRequest request, ITrainingObserver observer) =>
+        CheckpointEvaluation.Run(request, _options, _data, torch.CPU, observer)
+        ?? throw new InvalidOperationException("the evaluation reported a cancellation nobody asked for");
+
+    private sealed class MessageRecorder : ITrainingObserver
+    {
+        public List<string> Messages { get; } = [];
+        public void StageStarted(StageInfo stage) { }
+        public void StepCompleted(StepProgress progress) { }
+        public void EpochCompleted(EpochSummary summary) { }
+        public void PassStarted(string description, int images) { }
+        public void PassProgress(int imagesDone) { }
+        public void Message(string text) => Messages.Add(text);
+    }
+}
