@@ -23,28 +23,25 @@ public static class ImageTransforms
         new NormalizeToChw(ChannelNormalization.FashionMnist));
 
     /// <summary>
-    /// RandomResizedCrop(224) -> RandomHorizontalFlip -> ColorJitter(0.4, 0.4, 0.4) -> ToTensor -> Normalize, as used
-    /// for ImageNet-LT and Places-LT. Expects RGB images of any size. <paramref name="normalization"/> defaults to the
-    /// ImageNet statistics; the original skips the jitter for iNaturalist (<paramref name="colorJitter"/> false).
-    /// <paramref name="size"/> replaces 224 for other input sizes (image folders).
+    /// RandomResizedCrop(224) -> RandomHorizontalFlip -> ColorJitter(0.4, 0.4, 0.4) -> ToTensor -> Normalize (ImageNet
+    /// statistics), as used for ImageNet-LT and Places-LT. Expects RGB images of any size. <paramref name="size"/>
+    /// replaces 224 for other input sizes (image folders).
     /// </summary>
-    public static IImageTransform ImageNetTrain(ChannelNormalization? normalization = null, bool colorJitter = true,
-        int size = ImageNetSize)
-    {
-        List<IImageStep> steps = [new RandomResizedCrop(size), new RandomHorizontalFlip()];
-        if (colorJitter) steps.Add(new ColorJitter(JitterStrength, JitterStrength, JitterStrength));
-        return new ImagePipeline(size, size, steps, new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
-    }
+    public static IImageTransform ImageNetTrain(int size = ImageNetSize) => new ImagePipeline(
+        size, size,
+        [new RandomResizedCrop(size), new RandomHorizontalFlip(), new ColorJitter(JitterStrength, JitterStrength, JitterStrength)],
+        new NormalizeToChw(ChannelNormalization.ImageNet));
 
     /// <summary>
-    /// Resize(256) (shorter side) -> CenterCrop(224) -> ToTensor -> Normalize. Expects RGB images of any size. For
-    /// another <paramref name="size"/> the resize keeps ImageNet's ratio: shorter side size * 256 / 224 (truncated).
+    /// Resize(256) (shorter side) -> CenterCrop(224) -> ToTensor -> Normalize (ImageNet statistics). Expects RGB images
+    /// of any size. For another <paramref name="size"/> the resize keeps ImageNet's ratio: shorter side
+    /// size * 256 / 224 (truncated).
     /// </summary>
-    public static IImageTransform ImageNetTest(ChannelNormalization? normalization = null, int size = ImageNetSize) =>
+    public static IImageTransform ImageNetTest(int size = ImageNetSize) =>
         new ImagePipeline(
             size, size,
             [new ResizeShorterSide(size * ImageNetResize / ImageNetSize), new CenterCrop(size)],
-            new NormalizeToChw(normalization ?? ChannelNormalization.ImageNet));
+            new NormalizeToChw(ChannelNormalization.ImageNet));
 
     /// <summary>
     /// The test transform <paramref name="key"/> names: <see cref="ImageNetTest"/> at its size, or ToTensor ->
