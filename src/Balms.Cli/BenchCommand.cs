@@ -33,16 +33,16 @@ public static class BenchCommand
         }
 
         if (json) Console.WriteLine(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        else Print(report, arguments.Has("--quick"));
+        else Print(report);
         return 0;
     }
 
-    private static void Print(BenchmarkReport report, bool quick)
+    private static void Print(BenchmarkReport report)
     {
         Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} compute threads, batch {report.BatchSize}; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
         Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
         if (report.PyTorch is { } pytorch)
-            Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.CifarLoop.TrainImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x)");
+            Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.TrainLoopVsPyTorch:F2}x)");
         if (report.PyTorchWithBalmsOpenMp is { } sameOpenMp)
             Console.WriteLine($"  PyTorch, Balms' OpenMP setting      {sameOpenMp.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / sameOpenMp.TrainImagesPerSecond:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
@@ -61,9 +61,9 @@ public static class BenchCommand
         string pytorchPeak = report.PyTorch is { } q ? $"; PyTorch process {q.PeakResidentMb:F0}" : "";
         Console.WriteLine($"  peak RSS (MB): bare step {report.StepPeakResidentMb:F0}, CIFAR loop {report.CifarLoop.PeakResidentMb:F0}, Fashion-MNIST loop {report.FashionMnistLoop.PeakResidentMb:F0}, decoupled {report.DecoupledRun.PeakResidentMb:F0}, BALMS {report.BalmsRun.PeakResidentMb:F0}, BALMS cached {report.BalmsCachedRun.PeakResidentMb:F0}{pytorchPeak}");
         Console.WriteLine($"  peak RSS {report.PeakResidentMb:F0} MB; after each epoch (CIFAR | Fashion-MNIST): RSS MB {Join(report.CifarLoop.ResidentMbAfterEpoch)} | {Join(report.FashionMnistLoop.ResidentMbAfterEpoch)}; live tensors {Join(report.CifarLoop.LiveTensorsAfterEpoch)} | {Join(report.FashionMnistLoop.LiveTensorsAfterEpoch)}");
-        Console.WriteLine(quick ? "targets (docs/performance.md; --quick's tiny batches say nothing about them):" : "targets (docs/performance.md), in this run:");
+        Console.WriteLine(report.Quick ? "targets (docs/performance.md; --quick's tiny batches say nothing about them):" : "targets (docs/performance.md), in this run:");
         foreach (var target in report.Targets)
-            Console.WriteLine($"  {(target.Met ? "met    " : "not met")}  {target.Description}: {target.Value:0.###} ({(target.AtMost ? "at most" : "at least")} {target.Limit:0.##})");
+            Console.WriteLine($"  {(target.Met ? "met    " : "not met")}  {target.Description}: {target.Value:0.###} ({target.BoundText} {target.Limit:0.##})");
     }
 
     private static string Join<T>(IEnumerable<T> values) where T : IFormattable =>

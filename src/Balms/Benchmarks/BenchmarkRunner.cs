@@ -133,6 +133,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             LogicalCpus = Environment.ProcessorCount,
             Threads = torch.get_num_threads(),
             BatchSize = settings.BatchSize,
+            Quick = settings.IsQuick,
             LoadAverageAtStart = loadAtStart,
             LoadAverageAtEnd = LoadAverage(),
             TrainStepImagesPerSecond = Median(steps),

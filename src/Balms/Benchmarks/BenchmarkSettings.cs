@@ -53,6 +53,9 @@ public sealed record BenchmarkSettings
     /// <summary>Also measure PyTorch with the OpenMP setting Balms runs with (GOMP_SPINCOUNT, see NativeRuntime).</summary>
     public bool PyTorchWithBalmsOpenMp { get; init; } = true;
 
+    /// <summary>True for <see cref="Quick"/>: its figures say nothing about the performance goals.</summary>
+    public bool IsQuick { get; init; }
+
     /// <summary>The full benchmark (a few minutes on two cores).</summary>
     public static BenchmarkSettings Full => new();
 
@@ -62,6 +65,6 @@ public sealed record BenchmarkSettings
         BatchSize = 8, EvaluationBatchSize = 8, WarmupSteps = 1, TimedSteps = 1, StepRounds = 1,
         TrainImagesPerClass = 16, TestImagesPerClass = 2, ImbalanceFactor = 2, LoopEpochs = 2, DecoupledEpochs = 1,
         MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithBalmsOpenMp = false,
-        DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1,
+        DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1, IsQuick = true,
     };
 }

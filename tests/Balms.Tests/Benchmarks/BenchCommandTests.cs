@@ -40,9 +40,22 @@ public class BenchCommandTests
         // Each goal is judged from the figures printed beside it.
         var targets = json["targets"]!.AsArray().Select(target => target!.AsObject()).ToDictionary(target => target["target"]!.GetValue<string>());
         Assert.Equal(json["balms_step_time_ratio"]!.GetValue<double>(), targets["balms_step_time_ratio"]["value"]!.GetValue<double>(), 3);
-        Assert.All(targets.Values, target => Assert.Equal(
-            target["at_most"]!.GetValue<bool>() ? target["value"]!.GetValue<double>() <= target["limit"]!.GetValue<double>() : target["value"]!.GetValue<double>() >= target["limit"]!.GetValue<double>(),
-            target["met"]!.GetValue<bool>()));
+        Assert.All(targets.Values, target =>
+        {
+            double value = target["value"]!.GetValue<double>(), limit = target["limit"]!.GetValue<double>();
+            // The JSON rounds the figure to 3 decimals, which can move a figure within 0.0005 across its limit.
+            if (Math.Abs(value - limit) < 0.001) return;
+            bool expected = target["bound"]!.GetValue<string>() switch
+            {
+                "at_least" => value >= limit,
+                "above" => value > limit,
+                "at_most" => value <= limit,
+                var other => throw new Xunit.Sdk.XunitException($"unknown bound {other}"),
+            };
+            Assert.Equal(expected, target["met"]!.GetValue<bool>());
+        });
+        // The quick bench says so, as its verdicts mean nothing.
+        Assert.True(json["quick"]!.GetValue<bool>());
     }
 
     [Fact]

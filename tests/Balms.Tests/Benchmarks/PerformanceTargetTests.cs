@@ -5,7 +5,7 @@ namespace Balms.Tests.Benchmarks;
 public class PerformanceTargetTests
 {
     private static LoopMeasurement Loop(double imagesPerSecond, params long[] liveTensors) =>
-        new(imagesPerSecond, EvaluationImagesPerSecond: 1000, ResidentMbAfterEpoch: [], liveTensors, PeakResidentMb: 500);
+        new(imagesPerSecond, EvaluationImagesPerSecond: 1100, ResidentMbAfterEpoch: [], liveTensors, PeakResidentMb: 500);
 
     // A run that meets every goal: loop 1.3x PyTorch's step, evaluation 1.1x, 8 ms of augmentation per 320 ms step,
     // flat live tensors, BALMS 1.4x and cached BALMS 1.1x a decoupled step.
@@ -16,7 +16,7 @@ public class PerformanceTargetTests
         CifarLoopBfloat16 = Loop(590), AugmentationMsPerBatch = 8, FashionMnistLoop = Loop(480, 948, 948),
         FashionMnistSource = "test", DecoupledRun = Loop(1400), BalmsRun = Loop(1000), DecoupledFrozenRun = Loop(1100),
         BalmsCachedRun = Loop(1000), MetaSamplerDrawMs = 500, StepPeakResidentMb = 800, PeakResidentMb = 1200,
-        PyTorch = new PyTorchMeasurement(300, 1100 / 1.1, 700, "1.13"),
+        PyTorch = new PyTorchMeasurement(300, 1000, 700, "1.13"),
     };
 
     private static PerformanceTarget Target(BenchmarkReport report, string key) => report.Targets.Single(target => target.Key == key);
@@ -24,7 +24,7 @@ public class PerformanceTargetTests
     [Fact]
     public void ARunThatMeetsEveryGoalIsReportedSo()
     {
-        var report = Report() with { CifarLoop = Loop(390, 568, 568, 568) with { EvaluationImagesPerSecond = 1100 } };
+        var report = Report();
         Assert.All(report.Targets, target => Assert.True(target.Met, $"{target.Key} = {target.Value}"));
         Assert.Equal(1.3, Target(report, "train_loop_vs_pytorch").Value, 6);
         Assert.Equal(0.025, Target(report, "data_pipeline_fraction").Value, 6);
@@ -35,7 +35,8 @@ public class PerformanceTargetTests
     public void EachGoalFailsOnItsOwnFigure()
     {
         Assert.False(Target(Report() with { CifarLoop = Loop(370, 568) }, "train_loop_vs_pytorch").Met); // 1.23x
-        Assert.False(Target(Report() with { PyTorch = new PyTorchMeasurement(300, 1001, 700, "1.13") }, "eval_vs_pytorch").Met);
+        // "Ahead of PyTorch": a tie is not enough.
+        Assert.False(Target(Report() with { PyTorch = new PyTorchMeasurement(300, 1100, 700, "1.13") }, "eval_vs_pytorch").Met);
         Assert.False(Target(Report() with { AugmentationMsPerBatch = 17 }, "data_pipeline_fraction").Met); // 5.3 % of 320 ms
         Assert.False(Target(Report() with { FashionMnistLoop = Loop(480, 948, 949, 948) }, "live_tensor_growth").Met);
         Assert.False(Target(Report() with { BalmsRun = Loop(900) }, "balms_step_time_ratio").Met); // 1.56x
