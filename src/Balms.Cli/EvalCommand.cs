@@ -23,7 +23,7 @@ public static class EvalCommand
         var data = DatasetCatalog.Load(options);
 
         var result = ConsoleObserver.Render(options.Training.BatchSize,
-            observer => CheckpointEvaluation.Run(request, options, data, device, observer, cancellation));
+            observer => CheckpointEvaluation.Run(request, options, data, device, observer, observer.Message, cancellation));
         if (result is null) return CliApp.Interrupted;
 
         var run = new RunDirectory(arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval"));

@@ -7,6 +7,9 @@ namespace Balms.Evaluation;
 /// <summary>Runs a model over a split (eval mode, no gradients) and computes its metrics. Prediction is plain argmax.</summary>
 public static class Evaluator
 {
+    /// <summary>Batch size of every pass without gradients (evaluation, cached BALMS meta features).</summary>
+    public const int BatchSize = 256;
+
     public static ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, int batchSize,
         IReadOnlyList<long> trainingCounts, string split, IPassObserver observer, CancellationToken cancellation = default)
     {

@@ -29,8 +29,8 @@ public sealed record CheckpointEvaluationResult(ClassificationMetrics Metrics, J
 
 /// <summary>
 /// Evaluates a trained checkpoint on an experiment's test split, optionally on a test set redrawn to another class
-/// prior and with the logits adjusted to a target prior. What it loaded, redrew and adjusted is reported through the
-/// observer's <see cref="ITrainingObserver.Message"/>, so that a user can tell which evaluation the numbers belong to.
+/// prior and with the logits adjusted to a target prior. What it loaded, redrew and adjusted goes to <c>report</c>, one
+/// line each, so that a user can tell which evaluation the numbers belong to.
 /// </summary>
 public static class CheckpointEvaluation
 {
@@ -38,25 +38,25 @@ public static class CheckpointEvaluation
     /// <exception cref="BalmsException">The checkpoint is unreadable or for another number of classes, or a prior is
     /// invalid.</exception>
     public static CheckpointEvaluationResult? Run(CheckpointEvaluationRequest request, ExperimentOptions options,
-        ExperimentData data, Device device, ITrainingObserver observer, CancellationToken cancellation = default)
+        ExperimentData data, Device device, IPassObserver observer, Action<string> report, CancellationToken cancellation = default)
     {
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
             ComputePrecision.Of(options.Model.Precision));
-        var modelPrior = LoadWeights(model, request, data, observer);
+        var modelPrior = LoadWeights(model, request, data, report);
         model.to(device);
         model.eval();
 
         long[] trainCounts = data.Train.ClassCounts();
         var test = request.TestPrior is { } testPrior
-            ? Redraw(data.Test, testPrior, trainCounts, options.Data.DataSeed, observer)
+            ? Redraw(data.Test, testPrior, trainCounts, options.Data.DataSeed, report)
             : data.Test;
         using var adjusted = request.Prior is { } prior
-            ? new PriorAdjustedModel(model, LogitOffsets(prior, modelPrior, trainCounts, test, observer), device)
+            ? new PriorAdjustedModel(model, LogitOffsets(prior, modelPrior, trainCounts, test, report), device)
             : null;
         nn.Module<Tensor, Tensor> evaluated = adjusted is null ? model : adjusted;
 
         var loader = new BatchLoader(test, options.Data.Workers, options.Data.Prefetch, options.Seed, device);
-        var metrics = Evaluator.Evaluate(evaluated, loader, Trainer.EvalBatchSize, trainCounts, "test", observer, cancellation);
+        var metrics = Evaluator.Evaluate(evaluated, loader, Evaluator.BatchSize, trainCounts, "test", observer, cancellation);
         if (cancellation.IsCancellationRequested) return null;
 
         var json = RunDirectory.MetricsJson(metrics, data.ClassNames);
@@ -71,28 +71,28 @@ public static class CheckpointEvaluation
 
     /// <returns>The prior the loaded logits are for.</returns>
     private static ModelPrior LoadWeights(LongTailModel model, CheckpointEvaluationRequest request, ExperimentData data,
-        ITrainingObserver observer)
+        Action<string> report)
     {
         string path = request.CheckpointPath;
         using var weights = ModelWeights.Read(path);
         if (weights.Info.ClassCount is { } classCount && classCount != data.ClassCount)
             throw new BalmsException($"{path} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
         weights.CopyInto(model, includeClassifier: true);
-        observer.Message($"loaded {path} ({weights.Info.Summary})");
+        report($"loaded {path} ({weights.Info.Summary})");
         return ModelPriors.Resolve(request.ModelPrior, weights.Info.Checkpoint?.ModelPrior, path);
     }
 
     private static ImageDataset Redraw(ImageDataset test, string testPrior, long[] trainCounts, int dataSeed,
-        ITrainingObserver observer)
+        Action<string> report)
     {
         int[] kept = LabelShiftedTestSet.Counts(testPrior, trainCounts, test.ClassCounts());
         var redrawn = LabelShiftedTestSet.Draw(test, kept, dataSeed);
-        observer.Message($"test set redrawn for --test-prior {testPrior} (data seed {dataSeed}): {redrawn.Count} images, per class [{string.Join(", ", kept)}]");
+        report($"test set redrawn for --test-prior {testPrior} (data seed {dataSeed}): {redrawn.Count} images, per class [{string.Join(", ", kept)}]");
         return redrawn;
     }
 
     private static double[] LogitOffsets(string prior, ModelPrior modelPrior, long[] trainCounts, ImageDataset test,
-        ITrainingObserver observer)
+        Action<string> report)
     {
         double[] target = prior == "test"
             ? PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts")
@@ -101,7 +101,7 @@ public static class CheckpointEvaluation
             ? PriorAdjustment.Uniform(trainCounts.Length)
             : PriorAdjustment.FromCounts(trainCounts, "the training class counts");
         double[] offsets = PriorAdjustment.LogitOffsets(target, own);
-        observer.Message($"logits adjusted from the model's {modelPrior.ToKey()} prior to the {prior} prior");
+        report($"logits adjusted from the model's {modelPrior.ToKey()} prior to the {prior} prior");
         return offsets;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Balms.Data;
 using Balms.Data.Transforms;
 using Balms.Training.Checkpoints;
@@ -20,19 +19,8 @@ public static class PredictionTransform
     /// <exception cref="BalmsException">The recorded key is malformed or names an unknown family.</exception>
     public static IImageTransform For(CheckpointInfo info)
     {
-        var key = info.InputTransform is { } recorded ? Parse(recorded) : KeyFromDatasetName(info.Dataset);
+        var key = info.InputTransform is { } recorded ? TestTransformKey.Parse(recorded) : KeyFromDatasetName(info.Dataset);
         return ImageTransforms.Test(key, resizeToSquare: true);
-    }
-
-    private static TestTransformKey Parse(string key)
-    {
-        string[] parts = key.Split(':');
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size < 1)
-            throw new BalmsException($"checkpoint input transform '{key}' is not family:size (e.g. imagenet:224)");
-        if (!TestTransformKey.Families.Contains(parts[0]))
-            throw new BalmsException(
-                $"checkpoint input transform '{key}' names an unknown family; valid: {string.Join(", ", TestTransformKey.Families)}");
-        return new TestTransformKey(parts[0], size);
     }
 
     private static TestTransformKey KeyFromDatasetName(string dataset) =>

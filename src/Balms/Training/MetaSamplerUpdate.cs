@@ -1,6 +1,7 @@
 using System.Globalization;
 using Balms.Configuration;
 using Balms.Data;
+using Balms.Evaluation;
 using Balms.Models;
 using Balms.Reporting;
 using Balms.Sampling;
@@ -65,7 +66,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
     /// eval mode, as the stage will run it) and keeps the features. Does nothing otherwise. Returns false when
     /// <paramref name="cancellation"/> stopped it (nothing is kept then).
     /// </summary>
-    public bool PrepareMetaSet(LongTailModel model, ITrainingObserver observer, Action<string> log, CancellationToken cancellation)
+    public bool PrepareMetaSet(LongTailModel model, IPassObserver observer, Action<string> log, CancellationToken cancellation)
     {
         if (!_cacheFeatures) return true;
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -79,7 +80,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
             using var noGrad = torch.no_grad();
             var parts = new List<Tensor>();
             int done = 0;
-            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, Trainer.EvalBatchSize), epoch: 0, cancellation: cancellation))
+            foreach (var batch in _metaLoader.Stream(BatchLoader.Sequential(count, Evaluator.BatchSize), epoch: 0, cancellation: cancellation))
                 using (batch)
                 {
                     parts.Add(model.Backbone.call(batch.Images));

@@ -36,10 +36,10 @@ public class CheckpointEvaluationTests : IDisposable
         // the one cow; adjusted to the redrawn counts 4 : 2 : 1 (log 4, log 2, 0.1 up to a constant) it always says
         // ant, right on the 4 ants. Adjusting to the full test split's 4 : 4 : 4 would leave it at the cow.
         string checkpoint = TinyCheckpoint.Write(_temp.Combine("tail.safetensors"), [0, 0, 0.1], Names, [12, 6, 3]);
-        var observer = new MessageRecorder();
+        var messages = new List<string>();
 
-        var plain = Evaluate(new CheckpointEvaluationRequest(checkpoint, TestPrior: "forward:4"), SilentObserver.Instance);
-        var adjusted = Evaluate(new CheckpointEvaluationRequest(checkpoint, Prior: "test", TestPrior: "forward:4"), observer);
+        var plain = Evaluate(new CheckpointEvaluationRequest(checkpoint, TestPrior: "forward:4"), []);
+        var adjusted = Evaluate(new CheckpointEvaluationRequest(checkpoint, Prior: "test", TestPrior: "forward:4"), messages);
 
         Assert.Equal([0.0, 0.0, 1.0], plain.Metrics.PerClass);
         Assert.Equal(1.0 / 7, plain.Metrics.Top1, 9);
@@ -52,36 +52,25 @@ public class CheckpointEvaluationTests : IDisposable
         Assert.Equal([4L, 2, 1], adjusted.MetricsJson["test_class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
         Assert.Null(plain.MetricsJson["prior"]);
 
-        Assert.Equal(3, observer.Messages.Count);
-        Assert.StartsWith($"loaded {checkpoint} (", observer.Messages[0]);
-        Assert.Equal("test set redrawn for --test-prior forward:4 (data seed 0): 7 images, per class [4, 2, 1]", observer.Messages[1]);
-        Assert.Equal("logits adjusted from the model's balanced prior to the test prior", observer.Messages[2]);
+        Assert.Equal(3, messages.Count);
+        Assert.StartsWith($"loaded {checkpoint} (", messages[0]);
+        Assert.Equal("test set redrawn for --test-prior forward:4 (data seed 0): 7 images, per class [4, 2, 1]", messages[1]);
+        Assert.Equal("logits adjusted from the model's balanced prior to the test prior", messages[2]);
     }
 
     [Fact]
     public void ACheckpointForOtherClassesIsRejectedByName()
     {
         string checkpoint = TinyCheckpoint.Write(_temp.Combine("two.safetensors"), [0, 0], ["ant", "bee"], [12, 6]);
-        var observer = new MessageRecorder();
+        var messages = new List<string>();
 
-        var error = Assert.Throws<BalmsException>(() => Evaluate(new CheckpointEvaluationRequest(checkpoint), observer));
+        var error = Assert.Throws<BalmsException>(() => Evaluate(new CheckpointEvaluationRequest(checkpoint), messages));
 
         Assert.Equal($"{checkpoint} holds a model for 2 classes, but {_data.DatasetName} has 3", error.Message);
-        Assert.Empty(observer.Messages);
+        Assert.Empty(messages);
     }
 
-    private CheckpointEvaluationResult Evaluate(CheckpointEvaluationRequest request, ITrainingObserver observer) =>
-        CheckpointEvaluation.Run(request, _options, _data, torch.CPU, observer)
+    private CheckpointEvaluationResult Evaluate(CheckpointEvaluationRequest request, List<string> messages) =>
+        CheckpointEvaluation.Run(request, _options, _data, torch.CPU, SilentObserver.Instance, messages.Add)
         ?? throw new InvalidOperationException("the evaluation reported a cancellation nobody asked for");
-
-    private sealed class MessageRecorder : ITrainingObserver
-    {
-        public List<string> Messages { get; } = [];
-        public void StageStarted(StageInfo stage) { }
-        public void StepCompleted(StepProgress progress) { }
-        public void EpochCompleted(EpochSummary summary) { }
-        public void PassStarted(string description, int images) { }
-        public void PassProgress(int imagesDone) { }
-        public void Message(string text) => Messages.Add(text);
-    }
 }

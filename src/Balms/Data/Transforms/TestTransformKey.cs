@@ -25,4 +25,16 @@ public sealed record TestTransformKey(string Family, int Size)
     /// staying exactly this.
     /// </summary>
     public override string ToString() => $"{Family}:{Size.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Reads the text <see cref="ToString"/> writes, as a checkpoint records it.</summary>
+    /// <exception cref="BalmsException">Not family:size, or an unknown family.</exception>
+    public static TestTransformKey Parse(string key)
+    {
+        string[] parts = key.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size < 1)
+            throw new BalmsException($"checkpoint input transform '{key}' is not family:size (e.g. imagenet:224)");
+        if (!Families.Contains(parts[0]))
+            throw new BalmsException($"checkpoint input transform '{key}' names an unknown family; valid: {string.Join(", ", Families)}");
+        return new TestTransformKey(parts[0], size);
+    }
 }
