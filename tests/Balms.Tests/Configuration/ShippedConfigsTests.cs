@@ -1,11 +1,12 @@
 using Balms.Configuration;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Configuration;
 
 /// <summary>Regression tests of the experiment files under configs/: they load, and carry the original's values.</summary>
 public class ShippedConfigsTests
 {
-    private static readonly string ConfigsFolder = Path.Combine(RepositoryRoot(), "configs");
+    private static readonly string ConfigsFolder = Path.Combine(Repository.Root, "configs");
 
     public static TheoryData<string> ShippedConfigs()
     {
@@ -77,12 +78,5 @@ public class ShippedConfigsTests
             """;
 
         Assert.Equal(expected, ConfigLoader.Parse(original, "original.yaml").Data.Dataset);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Balms.sln"))) return directory.FullName;
-        throw new InvalidOperationException($"no Balms.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -15,7 +15,7 @@ public class ExampleProjectTests
         string checkpoint = TinyCheckpoint.Write(temp.Combine("tiny.safetensors"), [0, Math.Log(2), Math.Log(4)], ["ant", "bee", "cow"], [9, 3, 1]);
         string image = ImageFolderFixture.WriteClass(temp.Combine("images"), "any", 0, 1)[0];
 
-        var (exitCode, output, error) = Run("run", "-c", "Release", "--project", Path.Combine(RepositoryRoot(), "examples", "Balms.Example"), "--", checkpoint, image);
+        var (exitCode, output, error) = Run("run", "-c", "Release", "--project", Path.Combine(Repository.Root, "examples", "Balms.Example"), "--", checkpoint, image);
 
         Assert.True(exitCode == 0, error + output);
         Assert.Contains("3 classes (ant, bee, cow), trained for a balanced prior", output);
@@ -38,12 +38,5 @@ public class ExampleProjectTests
             throw new TimeoutException("dotnet run of the example did not finish in 8 minutes");
         }
         return (process.ExitCode, output, error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Balms.sln"))) return directory.FullName;
-        throw new InvalidOperationException($"no Balms.sln above {AppContext.BaseDirectory}");
     }
 }
