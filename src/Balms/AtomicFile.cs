@@ -2,8 +2,8 @@ namespace Balms;
 
 /// <summary>
 /// Whole-file writes that never leave a half-written file: the content goes to a temporary file next to the target,
-/// is flushed to disk and renamed over the target. On any failure (a full disk, a read-only directory) the temporary
-/// file is removed and the previous target, if any, is untouched.
+/// is flushed to disk and renamed over the target. The target's folder is created if missing. On any failure (a full
+/// disk, a read-only directory) the temporary file is removed and the previous target, if any, is untouched.
 /// </summary>
 public static class AtomicFile
 {
@@ -13,6 +13,7 @@ public static class AtomicFile
         string temporary = path + ".tmp";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 write(stream);
@@ -24,7 +25,9 @@ public static class AtomicFile
         {
             TryDelete(temporary);
             string kept = File.Exists(path) ? $" (the previous {Path.GetFileName(path)} is unchanged)" : "";
-            throw new BalmsException($"cannot write {(what.Length > 0 ? what + " " : "")}{path}: {Describe(e)}{kept}", e);
+            // The temporary file is ours, not the user's: the message names the file they asked for.
+            string reason = Describe(e).Replace(temporary, path, StringComparison.Ordinal);
+            throw new BalmsException($"cannot write {(what.Length > 0 ? what + " " : "")}{path}: {reason}{kept}", e);
         }
     }
 

@@ -24,7 +24,6 @@ public sealed class RunDirectory
         try
         {
             Directory.CreateDirectory(Path);
-            Directory.CreateDirectory(CheckpointDirectory);
             string probe = System.IO.Path.Combine(Path, ".write-test");
             File.WriteAllText(probe, "");
             File.Delete(probe);
@@ -33,6 +32,31 @@ public sealed class RunDirectory
         {
             throw new BalmsException($"cannot write to the output directory {Path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The directory of a new run. Files an earlier run left there (its log, epochs.csv, sampling distribution,
+    /// checkpoints, metrics, TensorBoard events, ...) are removed first: a run appends to some of them, and the others
+    /// would otherwise describe a model that is no longer there. Other files are left alone.
+    /// </summary>
+    /// <param name="replacedEarlierRun">Whether anything was removed, for the run's log.</param>
+    public static RunDirectory Fresh(string path, out bool replacedEarlierRun)
+    {
+        var run = new RunDirectory(path);
+        replacedEarlierRun = false;
+        foreach (string name in RunFileNames.WrittenByARun)
+        {
+            string file = run.PathOf(name);
+            if (!File.Exists(file)) continue;
+            File.Delete(file);
+            replacedEarlierRun = true;
+        }
+        if (Directory.Exists(run.TensorBoardDirectory))
+        {
+            Directory.Delete(run.TensorBoardDirectory, recursive: true);
+            replacedEarlierRun = true;
+        }
+        return run;
     }
 
     /// <summary>An existing run directory (for --resume); it must hold the run's files already.</summary>

@@ -24,4 +24,12 @@ public static class RunFileNames
     public const string LatestCheckpoint = "latest.safetensors";
     /// <summary>The best checkpoint relative to the run directory, as messages name it.</summary>
     public const string BestCheckpointPath = $"{CheckpointDirectory}/{BestCheckpoint}";
+    public const string LatestCheckpointPath = $"{CheckpointDirectory}/{LatestCheckpoint}";
+
+    /// <summary>Every file a training run writes (TensorBoard's folder aside), relative to the run directory.</summary>
+    public static IReadOnlyList<string> WrittenByARun { get; } =
+    [
+        Config, Log, Epochs, Metrics, TrainIndices, ClassCounts, SamplingDistribution, SamplingDistributionFigure,
+        BestCheckpointPath, LatestCheckpointPath,
+    ];
 }

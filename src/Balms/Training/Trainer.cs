@@ -95,7 +95,8 @@ public sealed class Trainer
         }
         if (!resume)
         {
-            _runDirectory = new RunDirectory(_runPath);
+            _runDirectory = RunDirectory.Fresh(_runPath, out bool replacedEarlierRun);
+            if (replacedEarlierRun) Log($"{_runPath} held an earlier run; its files were replaced (use --resume to continue a run)");
             WriteRunHeader(classCounts);
             Output.StartEpochsCsv();
         }
