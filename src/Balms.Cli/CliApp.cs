@@ -35,6 +35,11 @@ public static class CliApp
             Console.Error.WriteLine($"error: unknown command '{args[0]}'; valid commands: {string.Join(", ", Commands.Keys)}");
             return UserError;
         }
+        if (args.Skip(1).Any(arg => arg is "-h" or "--help"))
+        {
+            Console.WriteLine($"usage: ./balms {command.Usage}");
+            return 0;
+        }
 
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>

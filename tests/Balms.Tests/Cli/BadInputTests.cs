@@ -126,6 +126,19 @@ public class BadInputTests : IDisposable
         Assert.Contains("--colour", result.Error);
     }
 
+    [Theory]
+    [InlineData("train", "--help")]
+    [InlineData("eval", "-h")]
+    [InlineData("bench", "--json", "--help")]
+    public void HelpAfterACommandPrintsItsUsage(params string[] args)
+    {
+        var result = CliRunner.Run(args);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith($"usage: ./balms {args[0]} ", result.Output);
+        Assert.Equal("", result.Error);
+    }
+
     private static byte[] ReadIdxPayload(string path, int headerBytes)
     {
         using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
