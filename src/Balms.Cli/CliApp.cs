@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using Balms.Configuration;
+using Balms.Models;
+using Balms.Training;
 using Spectre.Console;
 
 namespace Balms.Cli;
@@ -108,6 +110,12 @@ public static class CliApp
         if (arguments.One("--data-root") is { } root) options = options with { Data = options.Data with { Root = root } };
         if (arguments.One("--output") is { } output) options = options with { Output = new OutputOptions { Dir = output } };
         if (arguments.One("--device") is { } device) options = options with { Device = device };
+        // Their valid values are known outside Configuration; checked here so that every command, data too, rejects
+        // them before any work.
+        if (!Backbones.Exists(options.Model.Backbone))
+            throw new ConfigException($"model.backbone: unknown backbone '{options.Model.Backbone}'; valid: {string.Join(", ", Backbones.Names)}");
+        if (!Devices.IsValidName(options.Device))
+            throw new ConfigException($"device: unknown device '{options.Device}'; valid: {Devices.ValidNames}");
         return options;
     }
 }

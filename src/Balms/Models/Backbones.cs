@@ -15,6 +15,8 @@ public static class Backbones
     /// <summary>The accepted names (case-insensitive).</summary>
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
+    public static bool Exists(string name) => Factories.ContainsKey(name);
+
     /// <exception cref="BalmsException">The name is not one of <see cref="Names"/>.</exception>
     public static FeatureExtractor Create(string name, int inputChannels)
     {

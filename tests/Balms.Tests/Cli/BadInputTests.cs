@@ -127,6 +127,19 @@ public class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("model.backbone=banana", "model.backbone", "resnet32")]
+    [InlineData("device=tpu", "device: unknown device 'tpu'", "cuda:N")]
+    public void ABackboneOrDeviceNameIsCheckedWhenTheConfigIsRead(string setting, string namedKey, string listed)
+    {
+        // data needs neither a model nor a device, yet rejects them: every command reads the config the same way.
+        var result = CliRunner.Run("data", "--config", Config(), "--set", setting);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(namedKey, result.Error);
+        Assert.Contains(listed, result.Error);
+    }
+
+    [Theory]
     [InlineData("train", "--help")]
     [InlineData("eval", "-h")]
     [InlineData("bench", "--json", "--help")]
