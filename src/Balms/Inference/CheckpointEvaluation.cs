@@ -12,8 +12,8 @@ using static TorchSharp.torch;
 namespace Balms.Inference;
 
 /// <summary>Which checkpoint to evaluate, and for which priors.</summary>
-/// <param name="CheckpointPath">A checkpoint of the experiment's backbone, for its classes; named as given in messages
-/// and errors.</param>
+/// <param name="CheckpointPath">A checkpoint of the experiment's backbone, for its classes, or a run directory (its best
+/// checkpoint).</param>
 /// <param name="ModelPrior">The prior the checkpoint's logits are for; null = the one it records (see
 /// <see cref="ModelPriors.Resolve"/>).</param>
 /// <param name="Prior">The prior to adjust the logits to: train, uniform, test (the class counts of the test set
@@ -42,7 +42,8 @@ public static class CheckpointEvaluation
     {
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
             ComputePrecision.Of(options.Model.Precision));
-        var modelPrior = LoadWeights(model, request, data, report);
+        string checkpointPath = ImageClassifier.ResolveCheckpoint(request.CheckpointPath);
+        var modelPrior = LoadWeights(model, checkpointPath, request.ModelPrior, data, report);
         model.to(device);
         model.eval();
 
@@ -61,7 +62,12 @@ public static class CheckpointEvaluation
 
         var json = RunDirectory.MetricsJson(metrics, data.ClassNames);
         json["split"] = "test";
-        json["checkpoint"] = Path.GetFullPath(request.CheckpointPath);
+        // The keys a training run's metrics.json has too, so that `report` treats an evaluation like a run.
+        json["experiment"] = options.Name;
+        json["dataset"] = data.DatasetName;
+        json["backbone"] = options.Model.Backbone;
+        json["class_counts"] = new JsonArray(trainCounts.Select(n => (JsonNode?)n).ToArray());
+        json["checkpoint"] = Path.GetFullPath(checkpointPath);
         json["model_prior"] = modelPrior.ToKey();
         json["prior"] = request.Prior;
         json["test_prior"] = request.TestPrior;
@@ -70,16 +76,15 @@ public static class CheckpointEvaluation
     }
 
     /// <returns>The prior the loaded logits are for.</returns>
-    private static ModelPrior LoadWeights(LongTailModel model, CheckpointEvaluationRequest request, ExperimentData data,
+    private static ModelPrior LoadWeights(LongTailModel model, string path, ModelPrior? chosenPrior, ExperimentData data,
         Action<string> report)
     {
-        string path = request.CheckpointPath;
         using var weights = ModelWeights.Read(path);
         if (weights.Info.ClassCount is { } classCount && classCount != data.ClassCount)
             throw new BalmsException($"{path} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
         weights.CopyInto(model, includeClassifier: true);
         report($"loaded {path} ({weights.Info.Summary})");
-        return ModelPriors.Resolve(request.ModelPrior, weights.Info.Checkpoint?.ModelPrior, path);
+        return ModelPriors.Resolve(chosenPrior, weights.Info.Checkpoint?.ModelPrior, path);
     }
 
     private static ImageDataset Redraw(ImageDataset test, string testPrior, long[] trainCounts, int dataSeed,

@@ -70,6 +70,19 @@ public class CheckpointEvaluationTests : IDisposable
         Assert.Empty(messages);
     }
 
+    [Fact]
+    public void ARunDirectoryMeansItsBestCheckpointAndTheJsonNamesTheExperiment()
+    {
+        string run = _temp.Combine("run");
+        string best = TinyCheckpoint.Write(Path.Combine(run, "checkpoints", "best.safetensors"), [0, 0, 0.1], Names, [12, 6, 3]);
+
+        var result = Evaluate(new CheckpointEvaluationRequest(run), []);
+
+        Assert.Equal(Path.GetFullPath(best), result.MetricsJson["checkpoint"]!.GetValue<string>());
+        Assert.Equal(_options.Name, result.MetricsJson["experiment"]!.GetValue<string>());
+        Assert.Equal([12L, 6, 3], result.MetricsJson["class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
+    }
+
     private CheckpointEvaluationResult Evaluate(CheckpointEvaluationRequest request, List<string> messages) =>
         CheckpointEvaluation.Run(request, _options, _data, torch.CPU, SilentObserver.Instance, messages.Add)
         ?? throw new InvalidOperationException("the evaluation reported a cancellation nobody asked for");
