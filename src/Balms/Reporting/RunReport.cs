@@ -68,7 +68,7 @@ public static class RunReport
         section.Heading("Per-class accuracy");
         section.Figure("per_class_accuracy.png", "Per-class accuracy against training images",
             "Each point is one class of one run: its test accuracy against its number of training images (log scale); the runs of an " +
-            "experiment share a colour, and a line joins their mean per class.",
+            "experiment share a colour, and where an experiment has several runs a line joins their mean per class.",
             path => PerClassAccuracyPlot.Write(path, counted));
         section.NotShown(runs.Where(r => r.Run.ClassCounts is null).Select(r => r.Label), "no class counts recorded");
     }
