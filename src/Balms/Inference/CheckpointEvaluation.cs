@@ -40,20 +40,29 @@ public static class CheckpointEvaluation
     public static CheckpointEvaluationResult? Run(CheckpointEvaluationRequest request, ExperimentOptions options,
         ExperimentData data, Device device, IPassObserver observer, Action<string> report, CancellationToken cancellation = default)
     {
+        // Both priors are read before the checkpoint, so that a mistyped option fails at once, on its own.
+        long[] trainCounts = data.Train.ClassCounts();
+        int[]? keptPerClass = request.TestPrior is { } testPrior
+            ? LabelShiftedTestSet.Counts(testPrior, trainCounts, data.Test.ClassCounts())
+            : null;
+        var test = keptPerClass is null ? data.Test : LabelShiftedTestSet.Draw(data.Test, keptPerClass, options.Data.DataSeed);
+        double[]? target = request.Prior switch
+        {
+            null => null,
+            "test" => PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts"),
+            var prior => PriorAdjustment.ParseTarget(prior, trainCounts, "train, uniform, test"),
+        };
+
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
             ComputePrecision.Of(options.Model.Precision));
         string checkpointPath = ImageClassifier.ResolveCheckpoint(request.CheckpointPath);
         var modelPrior = LoadWeights(model, checkpointPath, request.ModelPrior, data, report);
         model.to(device);
         model.eval();
-
-        long[] trainCounts = data.Train.ClassCounts();
-        var test = request.TestPrior is { } testPrior
-            ? Redraw(data.Test, testPrior, trainCounts, options.Data.DataSeed, report)
-            : data.Test;
-        using var adjusted = request.Prior is { } prior
-            ? new PriorAdjustedModel(model, LogitOffsets(prior, modelPrior, trainCounts, test, report), device)
-            : null;
+        if (keptPerClass is not null)
+            report($"test set redrawn for --test-prior {request.TestPrior} (data seed {options.Data.DataSeed}): {test.Count} images, per class [{string.Join(", ", keptPerClass)}]");
+        using var adjusted = target is null ? null
+            : new PriorAdjustedModel(model, LogitOffsets(target, request.Prior!, modelPrior, trainCounts, report), device);
         nn.Module<Tensor, Tensor> evaluated = adjusted is null ? model : adjusted;
 
         var loader = new BatchLoader(test, options.Data.Workers, options.Data.Prefetch, options.Seed, device);
@@ -87,21 +96,9 @@ public static class CheckpointEvaluation
         return ModelPriors.Resolve(chosenPrior, weights.Info.Checkpoint?.ModelPrior, path);
     }
 
-    private static ImageDataset Redraw(ImageDataset test, string testPrior, long[] trainCounts, int dataSeed,
+    private static double[] LogitOffsets(double[] target, string prior, ModelPrior modelPrior, long[] trainCounts,
         Action<string> report)
     {
-        int[] kept = LabelShiftedTestSet.Counts(testPrior, trainCounts, test.ClassCounts());
-        var redrawn = LabelShiftedTestSet.Draw(test, kept, dataSeed);
-        report($"test set redrawn for --test-prior {testPrior} (data seed {dataSeed}): {redrawn.Count} images, per class [{string.Join(", ", kept)}]");
-        return redrawn;
-    }
-
-    private static double[] LogitOffsets(string prior, ModelPrior modelPrior, long[] trainCounts, ImageDataset test,
-        Action<string> report)
-    {
-        double[] target = prior == "test"
-            ? PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts")
-            : PriorAdjustment.ParseTarget(prior, trainCounts);
         double[] own = modelPrior == ModelPrior.Balanced
             ? PriorAdjustment.Uniform(trainCounts.Length)
             : PriorAdjustment.FromCounts(trainCounts, "the training class counts");

@@ -34,7 +34,7 @@ public static class LabelShiftedTestSet
                 return Math.Max(1, (int)Math.Floor(smallest * weight));
             }).ToArray();
         }
-        double[] weights = PriorAdjustment.ReadWeights(spec, classCount);
+        double[] weights = PriorAdjustment.ReadWeights(spec, classCount, "--test-prior", "forward:IF, backward:IF");
         PriorAdjustment.Normalize(weights, spec);
         double largest = weights.Max();
         return weights.Select(w => (int)Math.Floor(smallest * w / largest)).ToArray();

@@ -47,23 +47,26 @@ public static class PriorAdjustment
     /// A target prior named on the command line: "uniform", "train" (the training class counts), or a JSON file holding
     /// a list of per-class weights or counts, one per class in class-id order.
     /// </summary>
+    /// <param name="keywords">How errors list the accepted words, for commands that accept more (eval's test).</param>
     /// <exception cref="BalmsException">The file is missing or malformed, or its length is not the class count.</exception>
-    public static double[] ParseTarget(string spec, IReadOnlyList<long> trainCounts)
+    public static double[] ParseTarget(string spec, IReadOnlyList<long> trainCounts, string keywords = "uniform, train")
     {
         int classCount = trainCounts.Count;
         return spec switch
         {
             "uniform" => Uniform(classCount),
             "train" => FromCounts(trainCounts, "the training class counts"),
-            _ => Normalize(ReadWeights(spec, classCount), spec),
+            _ => Normalize(ReadWeights(spec, classCount, "--prior", keywords), spec),
         };
     }
 
     /// <summary>A JSON list of <paramref name="classCount"/> non-negative numbers.</summary>
-    public static double[] ReadWeights(string path, int classCount)
+    /// <param name="option">The option that named the file, and the <paramref name="keywords"/> it accepts besides a
+    /// file, for the error when there is no such file.</param>
+    public static double[] ReadWeights(string path, int classCount, string option, string keywords)
     {
         if (!File.Exists(path))
-            throw new BalmsException($"prior file not found: {path} (expected uniform, train, or a JSON file with a list of {classCount} per-class weights or counts)");
+            throw new BalmsException($"{option} {path}: no such file (expected {keywords}, or a JSON file with a list of {classCount} per-class weights or counts)");
         double[]? weights;
         try
         {

@@ -83,6 +83,20 @@ public class CheckpointEvaluationTests : IDisposable
         Assert.Equal([12L, 6, 3], result.MetricsJson["class_counts"]!.AsArray().Select(n => n!.GetValue<long>()));
     }
 
+    [Theory]
+    [InlineData(null, "sideways:5", "--test-prior sideways:5: no such file (expected forward:IF, backward:IF, or a JSON file")]
+    [InlineData("bogus", null, "--prior bogus: no such file (expected train, uniform, test, or a JSON file")]
+    public void AMistypedPriorFailsBeforeTheCheckpointIsRead(string? prior, string? testPrior, string expected)
+    {
+        var messages = new List<string>();
+
+        var error = Assert.Throws<BalmsException>(() =>
+            Evaluate(new CheckpointEvaluationRequest(_temp.Combine("never-read.safetensors"), Prior: prior, TestPrior: testPrior), messages));
+
+        Assert.StartsWith(expected, error.Message);
+        Assert.Empty(messages);
+    }
+
     private CheckpointEvaluationResult Evaluate(CheckpointEvaluationRequest request, List<string> messages) =>
         CheckpointEvaluation.Run(request, _options, _data, torch.CPU, SilentObserver.Instance, messages.Add)
         ?? throw new InvalidOperationException("the evaluation reported a cancellation nobody asked for");

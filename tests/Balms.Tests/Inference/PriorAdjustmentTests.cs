@@ -65,7 +65,8 @@ public class PriorAdjustmentTests
         Assert.Contains("2 per-class weights", wrongLength.Message);
         File.WriteAllText(file, "{\"a\": 1}");
         Assert.Contains(file, Assert.Throws<BalmsException>(() => PriorAdjustment.ParseTarget(file, [1L, 1, 1])).Message);
-        Assert.Contains("not found", Assert.Throws<BalmsException>(() => PriorAdjustment.ParseTarget(temp.Combine("none.json"), [1L])).Message);
+        string missing = Assert.Throws<BalmsException>(() => PriorAdjustment.ParseTarget(temp.Combine("none.json"), [1L])).Message;
+        Assert.StartsWith($"--prior {temp.Combine("none.json")}: no such file (expected uniform, train, or a JSON file", missing);
     }
 
     [Fact]
