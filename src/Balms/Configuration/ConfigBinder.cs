@@ -89,8 +89,10 @@ public static class ConfigBinder
                                      ?? throw new ConfigException($"{Describe(path)} needs a 'type' ({node.Origin}); one of: {valid}"),
             _ => null,
         };
+        // Where the type was written: the mapping's own line would blame the file for a --set of its type.
+        string origin = node is ConfigMapping { } withType && withType["type"] is ConfigScalar type ? type.Origin : node.Origin;
         if (name is null || !variants.TryGetValue(name, out var concrete))
-            throw new ConfigException($"{Describe(path)}: unknown type '{name}' ({node.Origin}); valid types: {valid}");
+            throw new ConfigException($"{Describe(path)}: unknown type '{name}' ({origin}); valid types: {valid}");
         return node is ConfigMapping map
             ? BindObject(concrete, map, path)
             : Activator.CreateInstance(concrete)!;

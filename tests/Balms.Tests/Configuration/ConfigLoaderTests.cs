@@ -75,6 +75,14 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void AnUnknownTypeSetOnTheCommandLineIsBlamedOnTheCommandLine()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.schedule.type=step"]));
+
+        Assert.Contains("unknown type 'step' (--set training.schedule.type)", error.Message);
+    }
+
+    [Fact]
     public void UnknownEnumValueListsValidOnes()
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["data.dataset=mnist"]));
