@@ -78,7 +78,7 @@ public static class PriorAdjustment
         }
         catch (JsonException e)
         {
-            throw new BalmsException($"{path}: expected a JSON list of {classCount} per-class weights or counts, e.g. [120, 40, 5] ({e.Message})", e);
+            throw new BalmsException($"{path}: expected a JSON list of {classCount} per-class weights or counts, e.g. [120, 40, 5] (line {e.LineNumber + 1})", e);
         }
         if (weights is null || weights.Length != classCount)
             throw new BalmsException($"{path}: expected a JSON list of {classCount} per-class weights or counts (one per class in class-id order), found {weights?.Length ?? 0}");
