@@ -274,11 +274,11 @@ public sealed class Trainer
     }
 
     /// <summary>P(c) of every class, or of every tenth of them when there are many (as the original logs it).</summary>
-    private static string DescribeDistribution(double[] probabilities)
+    private string DescribeDistribution(double[] probabilities)
     {
         int stride = Math.Max(1, probabilities.Length / 10);
         return string.Join(", ", Enumerable.Range(0, probabilities.Length).Where(c => c % stride == 0)
-            .Select(c => $"class {c}={probabilities[c]:F3}"));
+            .Select(c => $"{_data.ClassNames[c]}={probabilities[c]:F3}"));
     }
 
     private static string FirstDifference(string before, string now)
