@@ -42,13 +42,13 @@ public static class BenchCommand
         Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} compute threads, batch {report.BatchSize}; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
         Console.WriteLine($"  bare training step (ResNet-32)      {report.TrainStepImagesPerSecond,8:F1} images/s");
         if (report.PyTorch is { } pytorch)
-            Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepImagesPerSecond / pytorch.TrainImagesPerSecond:F2}x, loop {report.TrainLoopVsPyTorch:F2}x)");
+            Console.WriteLine($"  PyTorch bare step (its defaults)    {pytorch.TrainImagesPerSecond,8:F1} images/s   (PyTorch {pytorch.TorchVersion}; Balms step {report.TrainStepVsPyTorch:F2}x, loop {report.TrainLoopVsPyTorch:F2}x)");
         if (report.PyTorchWithBalmsOpenMp is { } sameOpenMp)
-            Console.WriteLine($"  PyTorch, Balms' OpenMP setting      {sameOpenMp.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.CifarLoop.TrainImagesPerSecond / sameOpenMp.TrainImagesPerSecond:F2}x)");
+            Console.WriteLine($"  PyTorch, Balms' OpenMP setting      {sameOpenMp.TrainImagesPerSecond,8:F1} images/s   (Balms loop {report.TrainLoopVsPyTorchWithBalmsOpenMp:F2}x)");
         if (report.PyTorchSkipped is { } reason) Console.WriteLine($"  PyTorch not measured: {reason}");
         Console.WriteLine($"  training loop, CIFAR-10-LT          {report.CifarLoop.TrainImagesPerSecond,8:F1} images/s   (loading and bookkeeping {report.LoopOverhead:P1} of the time)");
         Console.WriteLine($"  augmenting one batch on one thread  {report.AugmentationMsPerBatch,8:F1} ms   (the bare step takes {report.StepMilliseconds:F0} ms)");
-        string pytorchMixed = report.PyTorchBfloat16 is { } bf16 ? $"; PyTorch autocast step {bf16.TrainImagesPerSecond:F1}, loop {report.CifarLoopBfloat16.TrainImagesPerSecond / bf16.TrainImagesPerSecond:F2}x that" : "";
+        string pytorchMixed = report.PyTorchBfloat16 is { } bf16 ? $"; PyTorch autocast step {bf16.TrainImagesPerSecond:F1}, loop {report.TrainLoopBfloat16VsPyTorchBfloat16:F2}x that" : "";
         Console.WriteLine($"  bfloat16 mixed precision: step      {report.TrainStepBfloat16ImagesPerSecond,8:F1} images/s   (loop {report.CifarLoopBfloat16.TrainImagesPerSecond:F1}{pytorchMixed})");
         Console.WriteLine($"  training loop, Fashion-MNIST-LT     {report.FashionMnistLoop.TrainImagesPerSecond,8:F1} images/s   ({report.FashionMnistSource})");
         string pytorchEval = report.PyTorch is { } p ? $"   (PyTorch {p.EvaluationImagesPerSecond:F1})" : "";
