@@ -10,7 +10,7 @@ public static class Evaluator
     /// <summary>Batch size of every pass without gradients (evaluation, cached BALMS meta features).</summary>
     public const int BatchSize = 256;
 
-    public static ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, int batchSize,
+    public static ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader,
         IReadOnlyList<long> trainingCounts, string split, IPassObserver observer, CancellationToken cancellation = default)
     {
         int n = loader.Dataset.Count;
@@ -26,7 +26,7 @@ public static class Evaluator
             // Inference mode rather than no_grad: the outputs are only read, so libtorch can skip version counters and
             // view tracking as well as the graph.
             using var inference = torch.inference_mode();
-            foreach (var batch in loader.Stream(BatchLoader.Sequential(n, batchSize), epoch: 0, cancellation: cancellation))
+            foreach (var batch in loader.Stream(BatchLoader.Sequential(n, BatchSize), epoch: 0, cancellation: cancellation))
             {
                 using var scope = torch.NewDisposeScope();
                 using var owned = batch;

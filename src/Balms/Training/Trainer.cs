@@ -163,7 +163,7 @@ public sealed class Trainer
             bool isBest = false;
             if (evaluate)
             {
-                latest = Evaluator.Evaluate(model, selectionLoader, Evaluator.BatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
+                latest = Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
                 tensorboard.add_scalar($"{_data.SelectionSplit}/top1", (float)latest.Top1, epoch);
                 isBest = position.BestTop1 is null || latest.Top1 > position.BestTop1;
                 if (isBest)
@@ -190,7 +190,7 @@ public sealed class Trainer
         }
 
         // A run killed after its last epoch but before metrics.json was written resumes straight to here.
-        latest ??= Evaluator.Evaluate(model, selectionLoader, Evaluator.BatchSize, classCounts, _data.SelectionSplit, _observer, cancellation);
+        latest ??= Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
         if (metaUpdate is not null)
             SamplingDistributionPlot.Write(Output.PathOf(RunFileNames.SamplingDistributionFigure), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
         return Finish(model, classCounts, latest!, best, position.BestEpoch!.Value, cancellation);
@@ -300,7 +300,7 @@ public sealed class Trainer
     {
         var testLoader = new BatchLoader(_data.Test, _options.Data.Workers, _options.Data.Prefetch, _options.Seed, _device);
         bool selectedOnTest = _data.Validation is null;
-        var final = selectedOnTest ? lastSelection : Evaluator.Evaluate(model, testLoader, Evaluator.BatchSize, classCounts, "test", _observer, cancellation);
+        var final = selectedOnTest ? lastSelection : Evaluator.Evaluate(model, testLoader, classCounts, "test", _observer, cancellation);
         ClassificationMetrics bestOnTest;
         if (selectedOnTest && bestSelection is not null) bestOnTest = bestSelection;
         else
@@ -308,7 +308,7 @@ public sealed class Trainer
             using var bestModel = CreateModel();
             using (var checkpoint = Checkpoint.Load(Output.BestCheckpoint)) checkpoint.LoadInto(bestModel, Output.BestCheckpoint);
             bestModel.to(_device);
-            bestOnTest = Evaluator.Evaluate(bestModel, testLoader, Evaluator.BatchSize, classCounts, "test", _observer, cancellation);
+            bestOnTest = Evaluator.Evaluate(bestModel, testLoader, classCounts, "test", _observer, cancellation);
         }
         var json = RunDirectory.MetricsJson(final, _data.ClassNames);
         json["split"] = "test";
