@@ -30,7 +30,16 @@ public sealed class SgdMomentum : IDisposable
     /// <summary>Momentum buffers by "group.parameter" name; absent before a parameter's first step.</summary>
     public IReadOnlyDictionary<string, Tensor> MomentumBuffers => _momentum;
 
-    public Tensor? MomentumOf(string group, string parameter) => _momentum.GetValueOrDefault($"{group}.{parameter}");
+    /// <summary>
+    /// The momentum buffer of one parameter, null before its first step. A name that is not one of the optimiser's
+    /// parameters throws: a silent null would make the Meta Sampler's virtual step drop momentum without notice.
+    /// </summary>
+    public Tensor? MomentumOf(string group, string parameter)
+    {
+        if (!Groups.Any(g => g.Name == group && g.Parameters.Any(p => p.Name == parameter)))
+            throw new ArgumentException($"the optimiser has no parameter '{parameter}' in a group '{group}'");
+        return _momentum.GetValueOrDefault($"{group}.{parameter}");
+    }
 
     public void ZeroGrad()
     {

@@ -86,15 +86,25 @@ public class ImageClassifierTests : IDisposable
     }
 
     [Fact]
-    public void ClassifyBatchKeepsTheOrderAcrossBatches()
+    public void ClassifyBatchGivesEveryImageItsOwnResultAcrossBatches()
     {
-        var paths = ImageFolderFixture.WriteClass(_temp.Combine("many"), "x", 1, 5).Reverse().ToArray();
-        using var classifier = ImageClassifier.Load(Checkpoint(), workers: 2);
+        // Five colours and a drawn classifier: every image has its own probabilities, so a result attached to the
+        // wrong path shows.
+        var paths = Enumerable.Range(0, 5).Select(c => ImageFolderFixture.WriteClass(_temp.Combine("many"), $"c{c}", c, 1)[0])
+            .Reverse().ToArray();
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("drawn.safetensors"), Bias, Names, Counts, classifierSeed: 1);
+        using var classifier = ImageClassifier.Load(checkpoint, workers: 2);
 
-        var results = classifier.ClassifyBatch(paths, top: 1, batchSize: 2).ToList();
+        var results = classifier.ClassifyBatch(paths, top: 3, batchSize: 2).ToList();
 
         Assert.Equal(paths, results.Select(r => r.Path));
-        Assert.All(results, r => Assert.Equal(4.0 / 7, r.Top.Single().Probability, Precision));
+        var alone = paths.Select(path => classifier.Classify(path, top: 3)).ToList();
+        Assert.Equal(paths.Length, alone.Select(top => Math.Round(top[0].Probability, 3)).Distinct().Count());
+        for (int i = 0; i < paths.Length; i++)
+        {
+            Assert.Equal(alone[i].Select(p => p.ClassName), results[i].Top.Select(p => p.ClassName));
+            Assert.Equal(alone[i].Select(p => p.Probability), results[i].Top.Select(p => p.Probability), new RoundedComparer());
+        }
     }
 
     [Fact]

@@ -6,19 +6,26 @@ namespace Balms.Tests.Inference;
 
 /// <summary>
 /// A Balms checkpoint of a ResNet-32 whose classifier weights are all zero, so that its logits equal the classifier
-/// bias for every image: predictions can then be computed by hand.
+/// bias for every image: predictions can then be computed by hand. With a classifier seed the weights are drawn
+/// instead, so that every image gets its own prediction.
 /// </summary>
 internal static class TinyCheckpoint
 {
     public static string Write(string path, double[] bias, string[] classNames, long[] classCounts,
-        string? modelPrior = "balanced", string? inputTransform = "imagenet:32")
+        string? modelPrior = "balanced", string? inputTransform = "imagenet:32", int? classifierSeed = null)
     {
         using var model = LongTailModel.Create("resnet32", 3, bias.Length);
         using (torch.no_grad())
         {
             var (weight, biasParameter) = (model.Head.named_parameters().Single(p => p.name.EndsWith("weight")).parameter,
                 model.Head.named_parameters().Single(p => p.name.EndsWith("bias")).parameter);
-            weight.zero_();
+            if (classifierSeed is { } seed)
+            {
+                // An untrained ResNet-32's features run into the thousands: small weights keep the softmax unsaturated.
+                using var drawn = torch.randn(weight.shape, generator: new torch.Generator((ulong)seed)).mul_(0.001);
+                weight.copy_(drawn);
+            }
+            else weight.zero_();
             using var values = torch.tensor(bias.Select(b => (float)b).ToArray());
             biasParameter.copy_(values);
         }

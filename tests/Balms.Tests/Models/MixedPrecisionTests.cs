@@ -27,8 +27,7 @@ public class MixedPrecisionTests
         nn.functional.cross_entropy(mixed.call(images), labels).backward();
 
         Assert.Equal(ScalarType.Float32, actual.dtype);
-        // bfloat16 keeps 8 significant bits: a relative error of a few per cent over a deep network.
-        Assert.True(RelativeError(actual, expected) < 0.05, $"features differ by {RelativeError(actual, expected):P2}");
+        AssertBfloat16Rounding(actual, expected);
         // Rounding accumulates towards the input: PyTorch's own bfloat16 autocast on this ResNet-32 gives cosines of
         // about 0.92 for the stem's gradient and 0.99 for the last block's (three seeds, batch 8).
         var expectedGradients = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
@@ -72,7 +71,17 @@ public class MixedPrecisionTests
         var actual = mixed.Backbone.call(images);
 
         Assert.Equal(ScalarType.Float32, actual.dtype);
-        Assert.True(RelativeError(actual, expected) < 0.05, $"features differ by {RelativeError(actual, expected):P2}");
+        AssertBfloat16Rounding(actual, expected);
+    }
+
+    /// <summary>
+    /// bfloat16 keeps 8 significant bits: a relative error of a few per cent over a deep network. Float32 arithmetic
+    /// in another order differs by about 1e-6, so an error below 1e-4 means that the network did not run in bfloat16.
+    /// </summary>
+    private static void AssertBfloat16Rounding(Tensor actual, Tensor expected)
+    {
+        double error = RelativeError(actual, expected);
+        Assert.True(error is > 1e-4 and < 0.05, $"features differ by {error:E2}");
     }
 
     private static double RelativeError(Tensor actual, Tensor expected) =>

@@ -42,4 +42,14 @@ public class SgdMomentumTests
         Assert.Equal(3.0, frozen.data<double>()[0]);
         Assert.Null(optimizer.MomentumOf("g", "p"));
     }
+
+    [Theory]
+    [InlineData("g", "q")]
+    [InlineData("h", "p")]
+    public void MomentumOfANameOutsideTheOptimiserThrows(string group, string parameter)
+    {
+        var optimizer = new SgdMomentum([new SgdMomentum.Group("g", [("p", new Parameter(tensor(new double[] { 1.0 })))], 0.1)], 0.9, 0);
+        var error = Assert.Throws<ArgumentException>(() => optimizer.MomentumOf(group, parameter));
+        Assert.Contains($"'{parameter}'", error.Message);
+    }
 }
