@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Balms.Tests.Data.Readers;
 using Balms.Tests.Fixtures;
@@ -93,7 +94,7 @@ public class ImageFolderCliTests : IDisposable
             Assert.StartsWith(Data("test", "bee"), cells[0]);
             Assert.Contains(cells[1], Names);
             Assert.Contains(cells[3], Names);
-            Assert.True(double.Parse(cells[2]) >= double.Parse(cells[4]));
+            Assert.True(double.Parse(cells[2], CultureInfo.InvariantCulture) >= double.Parse(cells[4], CultureInfo.InvariantCulture));
         });
     }
 
@@ -158,6 +159,29 @@ public class ImageFolderCliTests : IDisposable
         Assert.True(trained.Tensors["feat_model.conv1.weight"].allclose(stored["conv1.weight"], rtol: 0, atol: 0));
         Assert.True(trained.Tensors["feat_model.layer3.4.conv2.weight"].allclose(stored["layer3.4.conv2.weight"], rtol: 0, atol: 0));
         foreach (var tensor in stored.Values) tensor.Dispose();
+    }
+
+    [Fact]
+    public void WithAValSplitTheBestEpochIsChosenOnValAndMeasuredOnTest()
+    {
+        ImageFolderFixture.WriteClasses(Data("by_class"), (Names[0], 12), (Names[1], 6), (Names[2], 6));
+        var train = CliRunner.Run("train", "--config", Config("stage1"), "--set", $"data.root={Data("by_class")}",
+            "--set", "data.val_fraction=0.34", "--set", "training.num_epochs=3");
+        Assert.True(train.ExitCode == 0, train.Error + train.Output);
+
+        var rows = File.ReadAllLines(Path.Combine(RunDirectory("stage1"), "epochs.csv")).Skip(1).Select(line => line.Split(',')).ToList();
+        Assert.All(rows, row => Assert.Equal("val", row[4]));
+        var valTop1 = rows.Select(row => double.Parse(row[5], CultureInfo.InvariantCulture)).ToList();
+        var best = JsonNode.Parse(File.ReadAllText(Path.Combine(RunDirectory("stage1"), "metrics.json")))!["best"]!;
+        Assert.Equal("val", best["selected_on"]!.GetValue<string>());
+        Assert.Equal(valTop1.IndexOf(valTop1.Max()) + 1, best["epoch"]!.GetValue<int>());
+        // Its reported numbers are the best checkpoint's on the test split, as `eval` measures them.
+        var eval = CliRunner.Run("eval", "--config", Config("stage1"), "--set", $"data.root={Data("by_class")}", "--set", "data.val_fraction=0.34",
+            "--checkpoint", Path.Combine(RunDirectory("stage1"), "checkpoints", "best.safetensors"), "--output", _temp.Combine("eval_best"));
+        Assert.True(eval.ExitCode == 0, eval.Error + eval.Output);
+        var measured = JsonNode.Parse(File.ReadAllText(_temp.Combine("eval_best", "metrics.json")))!;
+        Assert.Equal(measured["top1"]!.GetValue<double>(), best["top1"]!.GetValue<double>(), 1e-9);
+        Assert.Equal(measured["per_class"]!.ToJsonString(), best["per_class"]!.ToJsonString());
     }
 
     [Fact]

@@ -74,6 +74,11 @@ public class TrainCommandTests : IDisposable
         Assert.True(top1 > 0.25, $"test top-1 {top1} is near chance (0.10)");
         Assert.Equal(10, metrics["per_class"]!.AsArray().Count);
         Assert.Equal("test", metrics["best"]!["selected_on"]!.GetValue<string>());
+        // The best epoch is the first with the highest test top-1 of epochs.csv, and its numbers are that epoch's.
+        var evalTop1 = File.ReadAllLines(Path.Combine(run, "epochs.csv")).Skip(1)
+            .Select(line => double.Parse(line.Split(',')[5], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(evalTop1.IndexOf(evalTop1.Max()) + 1, metrics["best"]!["epoch"]!.GetValue<int>());
+        Assert.Equal(evalTop1.Max(), metrics["best"]!["top1"]!.GetValue<double>(), 1e-6);
         Assert.Equal(new long[] { 40, 30, 23, 18, 14, 11, 8, 6, 5, 4 },
             metrics["class_counts"]!.AsArray().Select(c => c!.GetValue<long>()).ToArray());
 

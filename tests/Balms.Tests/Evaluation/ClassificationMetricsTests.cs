@@ -57,11 +57,23 @@ public class ClassificationMetricsTests
     }
 
     [Fact]
+    public void ABinHoldsItsUpperEdge()
+    {
+        // Bins are (k/15, (k+1)/15]: 2/15 shares the second bin with 0.1, |1/2 - (2/15 + 0.1)/2|. Were 2/15 in the
+        // third bin, ECE would be |1 - 2/15|/2 + |0 - 0.1|/2.
+        var metrics = Compute([0, 0], [0, 1], [2.0 / 15, 0.1]);
+        Assert.Equal(Math.Abs(0.5 - (2.0 / 15 + 0.1) / 2), metrics.Ece, 12);
+    }
+
+    [Fact]
     public void ClassWithoutTestSamplesHasNoAccuracy()
     {
         var metrics = Compute([0, 0], [0, 1]);
         Assert.Null(metrics.PerClass[2]);
         Assert.Equal(0.5, metrics.PerClass[0]);
         Assert.Null(metrics.PerClass[1]);
+        // Macro F1 skips class 2, which is neither a label nor a prediction, as sklearn does: class 0 scores
+        // 2·1/(2 + 1), class 1 (predicted once, never a label) 0. Counting class 2 as 0 would give 2/9.
+        Assert.Equal((2.0 / 3 + 0) / 2, metrics.MacroF1, 12);
     }
 }

@@ -20,6 +20,11 @@ public class LabelShiftedTestSetTests
         Assert.Equal([5, 20, 10], LabelShiftedTestSet.Counts("backward:4", TrainCounts, TestCounts));
 
     [Fact]
+    public void TiedTrainingCountsRankByClassId() =>
+        // Class 1 first; classes 0 and 2 tie at 50, so class 0 takes rank 1 (weight 1/2) and class 2 rank 2 (1/4).
+        Assert.Equal([10, 20, 5], LabelShiftedTestSet.Counts("forward:4", [50L, 100, 50], TestCounts));
+
+    [Fact]
     public void TheSmallestTestClassSetsTheScaleAndEveryClassKeepsOneImage() =>
         // m = 3: floor(3 * [1, 1/100, 1/10]) = [3, 0, 0] -> at least 1.
         Assert.Equal([3, 1, 1], LabelShiftedTestSet.Counts("forward:100", TrainCounts, [3L, 9, 9]));
@@ -50,7 +55,8 @@ public class LabelShiftedTestSetTests
         var drawn = LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1);
 
         Assert.Equal([10L, 2, 5], drawn.ClassCounts());
-        var again = LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1);
-        Assert.Equal(Enumerable.Range(0, drawn.Count).Select(drawn.Source.Describe), Enumerable.Range(0, again.Count).Select(again.Source.Describe));
+        IEnumerable<string> Images(ImageDataset set) => Enumerable.Range(0, set.Count).Select(set.Source.Describe);
+        Assert.Equal(Images(drawn), Images(LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 1)));
+        Assert.NotEqual(Images(drawn), Images(LabelShiftedTestSet.Draw(test, [10, 2, 5], seed: 2)));
     }
 }
