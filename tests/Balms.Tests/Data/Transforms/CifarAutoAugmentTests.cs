@@ -21,7 +21,7 @@ public class CifarAutoAugmentTests
 
     [Theory]
     [MemberData(nameof(SubPolicyNumbers))]
-    public void EverySubPolicyRunsBothOperationsAndKeepsTheImageSize(int number)
+    public void EverySubPolicyKeepsTheImageSizeAndLeavesItsInputAlone(int number)
     {
         var always = CifarAutoAugment.SubPolicies[number] with { Probability1 = 1, Probability2 = 1 };
         var image = Noise(32, 32, 3, seed: number);
@@ -57,6 +57,52 @@ public class CifarAutoAugmentTests
     [InlineData(nameof(Solarize), 9, 0.0)]
     public void MagnitudesFollowTheLinearRanges(string operation, int index, double expected) =>
         Assert.Equal(expected, AutoAugmentOperations.Magnitude(Enum.Parse<AutoAugmentOperation>(operation), index), 1e-12);
+
+    /// <summary>
+    /// What each operation at magnitude index 7 (7/9 of each range) may produce, written from its name: the PIL
+    /// operation it stands for, with either random sign where it has one. (At index 9 Solarize's threshold 0 would
+    /// make it Invert.)
+    /// </summary>
+    private static Dictionary<AutoAugmentOperation, byte[][]> OutcomesAtIndex7(RawImage image)
+    {
+        const double share = 7.0 / 9, shear = 0.3 * share, factorOffset = 0.9 * share;
+        double shift = 150.0 / 331 * share * image.Width;
+        byte[][] EitherSign(Func<int, ImageBuffers, RawImage> operation) => [Run(b => operation(-1, b)), Run(b => operation(1, b))];
+        byte[][] Enhanced(Enhancement enhancement) => EitherSign((sign, b) => PilEnhance.Enhance(image, enhancement, 1 + sign * factorOffset, b));
+        return new()
+        {
+            [Invert] = [Run(b => PilPointOps.Invert(image, b))],
+            [AutoContrast] = [Run(b => PilPointOps.AutoContrast(image, b))],
+            [Equalize] = [Run(b => PilPointOps.Equalize(image, b))],
+            [Posterize] = [Run(b => PilPointOps.Posterize(image, 5, b))], // round(8 - 4 * 7/9)
+            [Solarize] = [Run(b => PilPointOps.Solarize(image, 256 * (1 - share), b))],
+            [Color] = Enhanced(Enhancement.Color),
+            [Contrast] = Enhanced(Enhancement.Contrast),
+            [Brightness] = Enhanced(Enhancement.Brightness),
+            [Sharpness] = Enhanced(Enhancement.Sharpness),
+            [ShearX] = EitherSign((sign, b) => PilAffine.Bicubic(image, new AffineMatrix(1, sign * shear, 0, 0, 1, 0), 128, b)),
+            [ShearY] = EitherSign((sign, b) => PilAffine.Bicubic(image, new AffineMatrix(1, 0, 0, sign * shear, 1, 0), 128, b)),
+            [TranslateX] = EitherSign((sign, b) => PilAffine.Nearest(image, AffineMatrix.Translation(sign * shift, 0), 128, b)),
+            [TranslateY] = EitherSign((sign, b) => PilAffine.Nearest(image, AffineMatrix.Translation(0, sign * shift), 128, b)),
+            [Rotate] = [Run(b => PilAffine.Nearest(image, AffineMatrix.Rotation(30 * share, image.Width, image.Height), 128, b))],
+        };
+    }
+
+    [Fact]
+    public void EveryOperationIsThePilOperationOfItsName()
+    {
+        var image = Noise(12, 12, 3, seed: 3);
+        var outcomes = OutcomesAtIndex7(image);
+        Assert.Equal(Enum.GetValues<AutoAugmentOperation>().Order(), outcomes.Keys.Order());
+        foreach (var operation in outcomes.Keys)
+        for (int seed = 0; seed < 4; seed++)
+        {
+            byte[] result = Run(b => AutoAugmentOperations.Apply(operation, 7, image, new Random(seed), b));
+            // Its own outcomes only: a swapped pair of operations (say Color and Contrast) matches the other's.
+            var matches = outcomes.Where(o => o.Value.Any(result.SequenceEqual)).Select(o => o.Key).ToList();
+            Assert.Equal([operation], matches);
+        }
+    }
 
     [Fact]
     public void PosterizeBitsRoundTheRangeFrom8To4()

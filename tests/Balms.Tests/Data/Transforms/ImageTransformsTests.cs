@@ -86,6 +86,35 @@ public class ImageTransformsTests
     }
 
     [Fact]
+    public void CifarTrainCutsAHoleIntoEverySampleAndAutoAugmentsMany()
+    {
+        // A flat colour: crop and flip change nothing inside the 4-pixel border that padding can reach. No AutoAugment
+        // operation turns this colour black, so black inside the border is Cutout's 16x16 hole, which covers at least
+        // 4x4 of the inside wherever its centre falls. Any colour other than the input's or black is AutoAugment's.
+        byte[] colour = [100, 150, 200];
+        var image = Rgb(32, 32, Enumerable.Range(0, 32 * 32 * 3).Select(i => colour[i % 3]).ToArray());
+        double[] mean = [0.4914, 0.4822, 0.4465], std = [0.2023, 0.1994, 0.2010];
+        bool Is(float[] sample, int y, int x, Func<int, double> value) =>
+            Enumerable.Range(0, 3).All(c => Math.Abs(sample[(c * 32 + y) * 32 + x] - (value(c) / 255.0 - mean[c]) / std[c]) < 1e-4);
+        int augmented = 0;
+        for (int seed = 0; seed < 40; seed++)
+        {
+            float[] sample = Transform(ImageTransforms.CifarTrain(), image, seed);
+            int black = 0;
+            bool otherColour = false;
+            for (int y = 4; y < 28; y++)
+            for (int x = 4; x < 28; x++)
+            {
+                if (Is(sample, y, x, _ => 0)) black++;
+                else if (!Is(sample, y, x, c => colour[c])) otherColour = true;
+            }
+            Assert.True(black >= 16, $"seed {seed}: {black} black pixels inside the border");
+            if (otherColour) augmented++;
+        }
+        Assert.True(augmented >= 15, $"only {augmented} of 40 samples changed by AutoAugment");
+    }
+
+    [Fact]
     public void FashionMnistTrainOutputsOnlyInputValuesOrPadding()
     {
         var image = Grey(28, 28, Enumerable.Range(0, 784).Select(i => (byte)(1 + i % 200)).ToArray());
