@@ -8,13 +8,10 @@ public class ShippedConfigsTests
 {
     private static readonly string ConfigsFolder = Path.Combine(Repository.Root, "configs");
 
-    public static TheoryData<string> ShippedConfigs()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Directory.GetFiles(ConfigsFolder, "*.yaml", SearchOption.AllDirectories).Order())
-            data.Add(Path.GetRelativePath(ConfigsFolder, file));
-        return data;
-    }
+    private static IEnumerable<string> ShippedConfigPaths() =>
+        Directory.GetFiles(ConfigsFolder, "*.yaml", SearchOption.AllDirectories).Order().Select(file => Path.GetRelativePath(ConfigsFolder, file));
+
+    public static TheoryData<string> ShippedConfigs() => new(ShippedConfigPaths());
 
     [Theory]
     [MemberData(nameof(ShippedConfigs))]
@@ -23,6 +20,36 @@ public class ShippedConfigsTests
         var options = ConfigLoader.Load(Path.Combine(ConfigsFolder, relativePath));
 
         Assert.False(string.IsNullOrWhiteSpace(options.Name));
+    }
+
+    /// <summary>Every shipped stage-2 config that starts from a stage 1 of ours (Places-LT's start from the original's .pth).</summary>
+    public static TheoryData<string> StageTwoConfigsOnOurStageOne()
+    {
+        var data = new TheoryData<string>();
+        foreach (string relativePath in ShippedConfigPaths())
+        {
+            var training = Load(relativePath).Training;
+            if (training.Stage == TrainingStage.Decoupled && !training.ModelDir!.EndsWith(".pth")) data.Add(relativePath);
+        }
+        return data;
+    }
+
+    private static ExperimentOptions Load(string relativePath) => ConfigLoader.Load(Path.Combine(ConfigsFolder, relativePath));
+
+    [Theory]
+    [MemberData(nameof(StageTwoConfigsOnOurStageOne))]
+    public void EveryStageTwoStartsFromAShippedStageOneOnTheSameData(string relativePath)
+    {
+        var stageTwo = Load(relativePath);
+        string modelDir = stageTwo.Training.ModelDir!;
+        // A run of several seeds (`train --seeds`) keeps each seed's run in seed_N under its output.dir.
+        var stageOnes = ShippedConfigPaths().Select(Load)
+            .Where(options => options.Training.Stage == TrainingStage.EndToEnd
+                && (modelDir == options.Output.Dir || modelDir.StartsWith(options.Output.Dir + "/seed_")))
+            .ToList();
+        var stageOne = Assert.Single(stageOnes);
+        Assert.Equal((stageOne.Data.Dataset, stageOne.Data.ImbalanceFactor, stageOne.Data.HeadClassSize, stageOne.Model.Backbone),
+            (stageTwo.Data.Dataset, stageTwo.Data.ImbalanceFactor, stageTwo.Data.HeadClassSize, stageTwo.Model.Backbone));
     }
 
     /// <summary>Table 2.2 of the reference (the original configs); "-" = no Meta Sampler.</summary>
