@@ -42,6 +42,26 @@ public class SamplerTests
     }
 
     [Fact]
+    public void ClassAwareSamplerStopsAfterFloorNOverBBatchesOfItsNominalEpoch()
+    {
+        // 14 samples, classes of 10 / 3 / 1. Nominal epoch 10 x 3 = 30 samples: PyTorch's len(loader) = ceil(30 / 4) = 8,
+        // which sets the schedule's epochs-from-iterations; the original trains floor(14 / 4) = 3 batches of it.
+        int[] labels = [.. Enumerable.Repeat(0, 10), .. Enumerable.Repeat(1, 3), 2];
+        var sampler = new ClassAwareSampler(labels, 3, samplesPerClass: 1, batchSize: 4, seed: 5);
+
+        Assert.Equal(8, sampler.LoaderLength);
+        Assert.Equal(3, sampler.BatchesPerEpoch);
+        var epoch = sampler.EpochBatches(2).ToList();
+        Assert.Equal(3, epoch.Count);
+        Assert.All(epoch, batch => Assert.Equal(4, batch.Length));
+        // Class-balanced: 12 samples in classes round-robin = 4 of each, whatever the class sizes.
+        Assert.All(epoch.SelectMany(b => b).GroupBy(i => labels[i]), group => Assert.Equal(4, group.Count()));
+        // Rebuilt identically for a resume; another epoch draws another order.
+        Assert.Equal(epoch, new ClassAwareSampler(labels, 3, 1, 4, seed: 5).EpochBatches(2).ToList());
+        Assert.NotEqual(epoch, sampler.EpochBatches(3).ToList());
+    }
+
+    [Fact]
     public void ClassAwareSamplerNeedsEveryClass()
     {
         var error = Assert.Throws<BalmsException>(() => new ClassAwareStream([0, 0, 2], 3, 1, new Random(0)));
