@@ -106,6 +106,8 @@ public sealed class Trainer
             _data.Train.Count, _device.ToString()));
         string precision = model.Backbone.ComputeType == ScalarType.BFloat16 ? " (bfloat16 mixed precision)" : "";
         Log($"{_options.Model.Backbone}{precision}: {total:N0} parameters, {trainable:N0} trainable; {length.Epochs} epochs x {length.StepsPerEpoch} steps (batch {Training.BatchSize}); selection split: {_data.SelectionSplit}");
+        if (Enumerable.Range(1, length.Epochs).All(epoch => schedule.LearningRate(epoch, Training.Optimizer.Lr) == 0))
+            Log($"warning: the learning rate is 0 in every epoch, so no weight will change: as in the original, epoch e trains at the schedule's rate after e of {length.Epochs} epochs, which for the cosine schedule is end_lr in the last. Train for more epochs, or raise training.schedule.end_lr");
         if (_data.Validation is null)
             Log($"{_data.DatasetName} has no validation split: as in the original, the best epoch is selected on the TEST split. The final-epoch numbers are the unbiased ones.");
 
