@@ -131,6 +131,51 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void AConfigOfNonDefaultValuesIsWrittenAndReadBackUnchanged()
+    {
+        // Resume compares the run's written config.yaml with the new one, so every value must survive the round trip:
+        // strings with a colon or spaces, doubles, nested options of every kind.
+        const string yaml = """
+            name: "study: one"
+            seed: 11
+            device: cpu
+            data:
+              dataset: image_folder
+              root: /data/my images/pets
+              image_size: 96
+              holdout_fraction: 0.25
+              val_fraction: 0.15
+              data_seed: 4
+              workers: 3
+              prefetch: 2
+            model: {backbone: resnet10, precision: bfloat16, pretrained: /weights/a b.pth}
+            training:
+              stage: decoupled
+              model_dir: runs/stage one
+              freeze_batch_norm: true
+              loss: balanced_softmax
+              sampler: {type: meta, meta_batch_size: 24, init_pow: 0.3, lr: 0.002, cache_meta_features: true}
+              batch_size: 12
+              num_epochs: 7
+              max_steps_per_epoch: 5
+              checkpoint_every_steps: 3
+              optimizer: {lr: 0.123, momentum: 0.85, weight_decay: 0.0001, backbone_lr: 0.0456}
+              schedule: {type: cosine, end_lr: 0.001}
+              eval_every: 2
+            output: {dir: "runs/a: b"}
+            """;
+        var options = ConfigLoader.Parse(yaml, "rich.yaml");
+        var again = ConfigLoader.Parse(ConfigWriter.ToYaml(options), "resolved.yaml");
+
+        Assert.Equal(options.Data, again.Data);
+        Assert.Equal(options.Model, again.Model);
+        Assert.Equal(options.Training, again.Training);
+        Assert.Equal(options, again);
+        Assert.Equal(("study: one", "/data/my images/pets", 0.0456, "runs/a: b"),
+            (again.Name, again.Data.Root, again.Training.Optimizer.BackboneLr, again.Output.Dir));
+    }
+
+    [Fact]
     public void WrittenConfigReadsBackToTheSameOptions()
     {
         var options = ConfigLoader.Parse(Minimal, "test.yaml", ["training.sampler.type=class_aware", "training.sampler.samples_per_class=2"]);
