@@ -138,4 +138,22 @@ public class TrainCommandTests : IDisposable
         Assert.NotEqual(stageOne, RunningMean("moving", "latest.safetensors"));
         Assert.Equal(stageOne, RunningMean("frozen", "latest.safetensors"));
     }
+
+    [Fact]
+    public void SeedsTrainOneRunEachAndEndWithTheirMeanAndStandardDeviation()
+    {
+        string training = "  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 3\n  optimizer: {lr: 0.05}";
+        var result = CliRunner.Run("train", "--config", Config("seeded", training), "--data-root", _data, "--seeds", "4,7");
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+
+        string Run(int seed) => _temp.Combine("runs", "seeded", $"seed_{seed}");
+        Assert.Contains("seed: 4", File.ReadAllText(Path.Combine(Run(4), "config.yaml")));
+        Assert.Contains("seed: 7", File.ReadAllText(Path.Combine(Run(7), "config.yaml")));
+        // The training seed changes, the data seed (here: the long-tailed subset) does not.
+        Assert.Equal(File.ReadAllText(Path.Combine(Run(4), "train_indices.json")), File.ReadAllText(Path.Combine(Run(7), "train_indices.json")));
+        var top1 = new[] { 4, 7 }.Select(seed => JsonNode.Parse(File.ReadAllText(Path.Combine(Run(seed), "metrics.json")))!["top1"]!.GetValue<double>()).ToArray();
+        double mean = top1.Average(), std = Math.Abs(top1[0] - top1[1]) / Math.Sqrt(2);
+        Assert.Contains("Mean ± std over seeds", result.Output);
+        Assert.Contains(FormattableString.Invariant($"{100 * mean:F2} ± {100 * std:F2}"), result.Output);
+    }
 }
