@@ -91,7 +91,7 @@ public class BadInputTests : IDisposable
         string labels = Path.Combine(data, "train-labels-idx1-ubyte.gz");
         byte[] values = ReadIdxPayload(labels, headerBytes: 8);
         values[3] = 12;
-        TinyFashionMnist.WriteIdx(labels, 0x801, [values.Length], values);
+        TinyFashionMnist.WriteIdx(labels, [values.Length], values);
         var result = AssertUserError("train", "--config", Config(), "--data-root", data);
         Assert.Contains("train-labels-idx1-ubyte.gz", result.Error);
     }
@@ -102,7 +102,7 @@ public class BadInputTests : IDisposable
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
         string images = Path.Combine(data, "t10k-images-idx3-ubyte.gz");
         byte[] payload = ReadIdxPayload(images, headerBytes: 16);
-        TinyFashionMnist.WriteIdx(images, 0x803, [80, 28, 28], payload[..1000]);
+        TinyFashionMnist.WriteIdx(images, [80, 28, 28], payload[..1000]);
         var result = AssertUserError("train", "--config", Config(), "--data-root", data);
         Assert.Contains("t10k-images-idx3-ubyte.gz", result.Error);
     }

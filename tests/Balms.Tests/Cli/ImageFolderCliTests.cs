@@ -255,10 +255,4 @@ public class ImageFolderCliTests : IDisposable
         Assert.DoesNotContain('\n', message);
         Assert.Contains(expected, message);
     }
-
-    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) < epsilon;
-        public int GetHashCode(double value) => 0;
-    }
 }

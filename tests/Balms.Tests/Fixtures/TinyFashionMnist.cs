@@ -34,19 +34,25 @@ public static class TinyFashionMnist
             for (int pixel = 0; pixel < Side * Side; pixel++)
                 pixels[i * Side * Side + pixel] = (byte)(20 * label + random.Next(60));
         }
-        WriteIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), 0x803, [count, Side, Side], pixels);
-        WriteIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), 0x801, [count], labels);
+        WriteIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), [count, Side, Side], pixels);
+        WriteIdx(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), [count], labels);
     }
 
-    /// <summary>Writes one gzip-compressed IDX file (big-endian magic and dimensions, then the bytes).</summary>
-    public static void WriteIdx(string path, int magic, int[] dimensions, byte[] values)
+    /// <summary>IDX bytes of unsigned bytes: big-endian magic 0x0800 + the number of dimensions, their sizes, the values.</summary>
+    public static byte[] Idx(int[] dimensions, byte[] values)
+    {
+        var bytes = new byte[4 + 4 * dimensions.Length + values.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x0800 | dimensions.Length);
+        for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * d), dimensions[d]);
+        values.CopyTo(bytes, 4 + 4 * dimensions.Length);
+        return bytes;
+    }
+
+    /// <summary>Writes one gzip-compressed IDX file.</summary>
+    public static void WriteIdx(string path, int[] dimensions, byte[] values)
     {
         using var file = File.Create(path);
         using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        var header = new byte[4 + 4 * dimensions.Length];
-        BinaryPrimitives.WriteInt32BigEndian(header, magic);
-        for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
-        gzip.Write(header);
-        gzip.Write(values);
+        gzip.Write(Idx(dimensions, values));
     }
 }

@@ -55,7 +55,7 @@ public class ImageClassifierTests : IDisposable
 
         // p ∝ [1, 2, 4] * [9, 3, 1] = [9, 6, 4] / 19: the head class now wins.
         Assert.Equal(["ant", "bee", "cow"], top.Select(p => p.ClassName));
-        Assert.Equal([9.0 / 19, 6.0 / 19, 4.0 / 19], top.Select(p => Math.Round(p.Probability, Precision)), new RoundedComparer());
+        Assert.Equal([9.0 / 19, 6.0 / 19, 4.0 / 19], top.Select(p => Math.Round(p.Probability, Precision)), new Tolerance(1e-6));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class ImageClassifierTests : IDisposable
         for (int i = 0; i < paths.Length; i++)
         {
             Assert.Equal(alone[i].Select(p => p.ClassName), results[i].Top.Select(p => p.ClassName));
-            Assert.Equal(alone[i].Select(p => p.Probability), results[i].Top.Select(p => p.Probability), new RoundedComparer());
+            Assert.Equal(alone[i].Select(p => p.Probability), results[i].Top.Select(p => p.Probability), new Tolerance(1e-6));
         }
     }
 
@@ -164,11 +164,5 @@ public class ImageClassifierTests : IDisposable
         using var classifier = ImageClassifier.Load(Checkpoint());
 
         Assert.Contains(broken, Assert.Throws<DataException>(() => classifier.Classify(broken)).Message);
-    }
-
-    private sealed class RoundedComparer : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-6;
-        public int GetHashCode(double value) => 0;
     }
 }

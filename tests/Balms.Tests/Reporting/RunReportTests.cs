@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Balms.Cli;
 using Balms.Data;
 using Balms.Reporting;
+using Balms.Tests.Fixtures;
 using SkiaSharp;
 
 namespace Balms.Tests.Reporting;
@@ -11,7 +12,6 @@ public sealed class ReportFixture : IDisposable
 {
     public ReportFixture()
     {
-        Root = Directory.CreateTempSubdirectory("balms-report-").FullName;
         RunDirectories =
         [
             FakeRuns.Write(Root, "seed0", "softmax", new(0.50, 0.70, 0.40, null, 0.45, 0.10, 1.2)),
@@ -23,13 +23,15 @@ public sealed class ReportFixture : IDisposable
         Markdown = File.ReadAllText(Result.MarkdownPath);
     }
 
-    public string Root { get; }
+    private readonly TempDirectory _temp = new();
+
+    public string Root => _temp.Path;
     public string[] RunDirectories { get; }
     public string OutputDirectory { get; }
     public ReportResult Result { get; }
     public string Markdown { get; }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }
 
 public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>

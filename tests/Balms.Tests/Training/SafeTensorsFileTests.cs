@@ -1,3 +1,4 @@
+using Balms.Tests.Fixtures;
 using Balms.Training.Checkpoints;
 using static TorchSharp.torch;
 
@@ -5,14 +6,14 @@ namespace Balms.Tests.Training;
 
 public class SafeTensorsFileTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("balms-st-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void RoundTripKeepsValuesShapesDtypesAndMetadata()
     {
-        string path = Path.Combine(_directory, "a.safetensors");
+        string path = _temp.Combine("a.safetensors");
         using var floats = tensor(new float[] { 1.5f, -2f, 3f, 4f, 5f, 6f }).reshape(2, 3);
         using var longs = tensor(new long[] { 7, 8 });
         SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["w"] = floats, ["n"] = longs }, new Dictionary<string, string> { ["k"] = "v" });
@@ -28,7 +29,7 @@ public class SafeTensorsFileTests : IDisposable
     [Fact]
     public void HeaderFollowsTheSafetensorsLayout()
     {
-        string path = Path.Combine(_directory, "b.safetensors");
+        string path = _temp.Combine("b.safetensors");
         using var t = tensor(new float[] { 1f });
         SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["x"] = t }, new Dictionary<string, string>());
         byte[] bytes = File.ReadAllBytes(path);
@@ -42,7 +43,7 @@ public class SafeTensorsFileTests : IDisposable
     [Fact]
     public void TruncatedFileIsReportedAsCorrupt()
     {
-        string path = Path.Combine(_directory, "c.safetensors");
+        string path = _temp.Combine("c.safetensors");
         using var t = tensor(new float[] { 1f, 2f, 3f });
         SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["x"] = t }, new Dictionary<string, string>());
         byte[] bytes = File.ReadAllBytes(path);
@@ -55,7 +56,7 @@ public class SafeTensorsFileTests : IDisposable
     [Fact]
     public void FailedWriteLeavesThePreviousFileIntact()
     {
-        string path = Path.Combine(_directory, "d.safetensors");
+        string path = _temp.Combine("d.safetensors");
         using var t = tensor(new float[] { 1f });
         SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["x"] = t }, new Dictionary<string, string>());
         byte[] before = File.ReadAllBytes(path);

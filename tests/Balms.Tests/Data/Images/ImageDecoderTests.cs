@@ -1,6 +1,6 @@
 using Balms.Data;
 using Balms.Data.Images;
-using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Images;
 
@@ -22,7 +22,7 @@ public class ImageDecoderTests
     [Fact]
     public void RgbPngDecodesToTheExactPixels()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var written = ImageFiles.Gradient(Height, Width, 3);
         ImageFiles.WritePng(folder.Combine("a.png"), written);
 
@@ -35,7 +35,7 @@ public class ImageDecoderTests
     [Fact]
     public void FlatColourJpegDecodesWithinCompressionError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         ImageFiles.WriteJpeg(folder.Combine("a.jpg"), ImageFiles.Flat(Height, Width, 200, 120, 40));
 
         var image = ImageDecoder.ReadRgb(folder.Combine("a.jpg"));
@@ -49,7 +49,7 @@ public class ImageDecoderTests
     [Fact]
     public void GreyPngIsCopiedIntoAllThreeChannels()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var grey = ImageFiles.Gradient(Height, Width, 1);
         ImageFiles.WritePng(folder.Combine("grey.png"), grey);
 
@@ -65,7 +65,7 @@ public class ImageDecoderTests
     [Fact]
     public void GreyJpegGivesEqualChannelsNearTheWrittenValue()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         ImageFiles.WriteJpeg(folder.Combine("grey.jpg"), ImageFiles.Flat(Height, Width, 90));
 
         var image = ImageDecoder.ReadRgb(folder.Combine("grey.jpg"));
@@ -82,7 +82,7 @@ public class ImageDecoderTests
     [Fact]
     public void AlphaIsDroppedNotBlended()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         // Alpha runs through 0 (fully transparent) to 250; blending onto any background would change the colours.
         var rgba = ImageFiles.Gradient(Height, Width, 4);
         ImageFiles.WritePng(folder.Combine("rgba.png"), rgba);
@@ -100,7 +100,7 @@ public class ImageDecoderTests
     [Fact]
     public void CmykJpegConvertsToRgbAsPilDoes()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllBytes(folder.Combine("cmyk.jpg"), Convert.FromBase64String(CmykJpegBase64));
 
         var image = ImageDecoder.ReadRgb(folder.Combine("cmyk.jpg"));
@@ -114,7 +114,7 @@ public class ImageDecoderTests
     [Fact]
     public void MissingFileIsNamed()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("nowhere", "a.jpg");
 
         var error = Assert.Throws<DataException>(() => ImageDecoder.ReadRgb(path));
@@ -126,7 +126,7 @@ public class ImageDecoderTests
     [Fact]
     public void BytesThatAreNoImageAreReportedWithTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("noise.jpg");
         var noise = new byte[500];
         new Random(3).NextBytes(noise);
@@ -140,7 +140,7 @@ public class ImageDecoderTests
     [Fact]
     public void EmptyFileIsReportedWithTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("empty.png");
         File.WriteAllBytes(path, []);
 
@@ -154,7 +154,7 @@ public class ImageDecoderTests
     [InlineData("cut.png")]
     public void TruncatedFileIsReportedAsCorrupt(string name)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine(name);
         if (name.EndsWith(".png")) ImageFiles.WritePng(path, ImageFiles.Gradient(Height, Width, 3));
         else ImageFiles.WriteJpeg(path, ImageFiles.Gradient(Height, Width, 3));

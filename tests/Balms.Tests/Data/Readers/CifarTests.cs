@@ -1,5 +1,6 @@
 using Balms.Data;
 using Balms.Data.Readers;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Readers;
 
@@ -19,7 +20,7 @@ public class CifarTests
     [MemberData(nameof(AllDistributions))]
     public void Reads_every_pixel_and_label_of_both_splits(CifarVariant variant, bool python, CifarPackaging packaging)
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         CifarFixture.Write(root.Path, variant, python, packaging);
 
         foreach (var split in new[] { DatasetSplit.Train, DatasetSplit.Test })
@@ -46,7 +47,7 @@ public class CifarTests
     [Fact]
     public void Image_is_stored_height_width_channel_with_red_plane_first()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: false, CifarPackaging.Folder);
 
         var image = Cifar.Open(root.Path, CifarVariant.Cifar10, DatasetSplit.Train).Read(1);
@@ -61,7 +62,7 @@ public class CifarTests
     [InlineData(true, "cifar-10-batches-py/data_batch_2")]
     public void Describe_names_the_batch_file_and_record(bool python, string expectedFile)
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         CifarFixture.Write(root.Path, CifarVariant.Cifar10, python, CifarPackaging.Folder);
 
         var source = Cifar.Open(root.Path, CifarVariant.Cifar10, DatasetSplit.Train);
@@ -74,7 +75,7 @@ public class CifarTests
     [Fact]
     public void Archive_samples_are_described_by_archive_and_entry()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string archive = CifarFixture.Write(root.Path, CifarVariant.Cifar100, python: true, CifarPackaging.Archive);
 
         var source = Cifar.Open(root.Path, CifarVariant.Cifar100, DatasetSplit.Test);
@@ -85,7 +86,7 @@ public class CifarTests
     [Fact]
     public void Missing_dataset_names_every_path_looked_at_and_the_downloads()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
 
         var error = Assert.Throws<DataException>(() => Cifar.Open(root.Path, CifarVariant.Cifar100, DatasetSplit.Train));
 
@@ -98,7 +99,7 @@ public class CifarTests
     [Fact]
     public void Truncated_binary_batch_is_reported_with_its_file()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: false, CifarPackaging.Folder);
         string batch = Path.Combine(folder, "data_batch_3.bin");
         File.WriteAllBytes(batch, File.ReadAllBytes(batch)[..^100]);
@@ -113,7 +114,7 @@ public class CifarTests
     [InlineData(CifarVariant.Cifar100, "test.bin", 2, 100)]
     public void Binary_label_out_of_range_is_reported_with_its_file(CifarVariant variant, string file, int labelBytes, int badLabel)
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, variant, python: false, CifarPackaging.Folder);
         string batch = Path.Combine(folder, file);
         var bytes = File.ReadAllBytes(batch);
@@ -129,7 +130,7 @@ public class CifarTests
     [Fact]
     public void Wrong_number_of_class_names_is_reported_with_its_file()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: false, CifarPackaging.Folder);
         string names = Path.Combine(folder, "batches.meta.txt");
         File.WriteAllText(names, "airplane\nautomobile\n\n");
@@ -144,7 +145,7 @@ public class CifarTests
     [InlineData("")]
     public void Unreadable_pickle_is_reported_with_its_file(string content)
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: true, CifarPackaging.Folder);
         string batch = Path.Combine(folder, "data_batch_4");
         File.WriteAllText(batch, content);
@@ -157,7 +158,7 @@ public class CifarTests
     [Fact]
     public void Truncated_pickle_is_reported_with_its_file()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar100, python: true, CifarPackaging.Folder);
         string batch = Path.Combine(folder, "train");
         var bytes = File.ReadAllBytes(batch);
@@ -174,7 +175,7 @@ public class CifarTests
     [InlineData(new[] { 1, 2, 3 }, "3 entries but 'data' holds 4 images")]
     public void Bad_pickled_labels_are_reported_with_their_file(int[] fineLabels, string expected)
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar100, python: true, CifarPackaging.Folder);
         string batch = Path.Combine(folder, "test");
         var data = new NumpyBytes([4, 3072], new byte[4 * 3072]);
@@ -190,7 +191,7 @@ public class CifarTests
     [Fact]
     public void Pickled_array_of_wrong_width_is_reported_with_its_file()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: true, CifarPackaging.Folder);
         string batch = Path.Combine(folder, "test_batch");
         var dict = CifarFixture.PythonBatch(CifarVariant.Cifar10, "bad", [1, 2], new NumpyBytes([2, 1024], new byte[2048]));
@@ -205,7 +206,7 @@ public class CifarTests
     [Fact]
     public void Truncated_archive_is_reported_with_its_path()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string archive = CifarFixture.Write(root.Path, CifarVariant.Cifar10, python: false, CifarPackaging.Archive);
         var bytes = File.ReadAllBytes(archive);
         File.WriteAllBytes(archive, bytes[..(bytes.Length / 2)]);
@@ -219,7 +220,7 @@ public class CifarTests
     [Fact]
     public void Archive_without_a_needed_file_names_the_missing_entry()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         var files = CifarFixture.PythonFiles(CifarVariant.Cifar10);
         files.Remove("data_batch_5");
         string archive = Path.Combine(root.Path, "cifar-10-python.tar.gz");
@@ -234,7 +235,7 @@ public class CifarTests
     [Fact]
     public void Empty_archive_entry_is_reported_with_archive_and_entry()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         var files = CifarFixture.PythonFiles(CifarVariant.Cifar10);
         files["test_batch"] = [];
         string archive = Path.Combine(root.Path, "cifar-10-python.tar.gz");
@@ -248,7 +249,7 @@ public class CifarTests
     [Fact]
     public void Folder_without_a_needed_file_names_the_missing_file()
     {
-        using var root = new TempFolder();
+        using var root = new TempDirectory();
         string folder = CifarFixture.Write(root.Path, CifarVariant.Cifar100, python: false, CifarPackaging.Folder);
         File.Delete(Path.Combine(folder, "fine_label_names.txt"));
 

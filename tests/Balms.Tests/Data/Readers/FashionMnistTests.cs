@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using Balms.Data;
 using Balms.Data.Readers;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Readers;
 
@@ -13,16 +13,6 @@ public class FashionMnistTests
     private static byte Pixel(DatasetSplit split, int image, int y, int x) =>
         (byte)(((split == DatasetSplit.Test ? 50 : 0) + image * 11 + y * 28 + x) % 256);
 
-    /// <summary>IDX bytes: big-endian magic 0x000008DD, the dimension sizes, then the values.</summary>
-    private static byte[] Idx(int[] dimensions, byte[] values)
-    {
-        var bytes = new byte[4 + 4 * dimensions.Length + values.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x0800 | dimensions.Length);
-        for (int d = 0; d < dimensions.Length; d++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * d), dimensions[d]);
-        values.CopyTo(bytes, 4 + 4 * dimensions.Length);
-        return bytes;
-    }
-
     private static byte[] Images(DatasetSplit split, int count)
     {
         var values = new byte[count * 28 * 28];
@@ -30,7 +20,7 @@ public class FashionMnistTests
             for (int y = 0; y < 28; y++)
                 for (int x = 0; x < 28; x++)
                     values[(i * 28 + y) * 28 + x] = Pixel(split, i, y, x);
-        return Idx([count, 28, 28], values);
+        return TinyFashionMnist.Idx([count, 28, 28], values);
     }
 
     private static byte[] Gzip(byte[] content)
@@ -41,7 +31,7 @@ public class FashionMnistTests
     }
 
     /// <summary>Writes the four official files, gzip-compressed (with .gz) or raw; returns the folder.</summary>
-    private static string WriteDataset(TempFolder folder, bool gzip)
+    private static string WriteDataset(TempDirectory folder, bool gzip)
     {
         void Write(string name, byte[] content)
         {
@@ -49,9 +39,9 @@ public class FashionMnistTests
             else File.WriteAllBytes(folder.Combine(name), content);
         }
         Write("train-images-idx3-ubyte", Images(DatasetSplit.Train, TrainLabels.Length));
-        Write("train-labels-idx1-ubyte", Idx([TrainLabels.Length], TrainLabels.Select(l => (byte)l).ToArray()));
+        Write("train-labels-idx1-ubyte", TinyFashionMnist.Idx([TrainLabels.Length], TrainLabels.Select(l => (byte)l).ToArray()));
         Write("t10k-images-idx3-ubyte", Images(DatasetSplit.Test, TestLabels.Length));
-        Write("t10k-labels-idx1-ubyte", Idx([TestLabels.Length], TestLabels.Select(l => (byte)l).ToArray()));
+        Write("t10k-labels-idx1-ubyte", TinyFashionMnist.Idx([TestLabels.Length], TestLabels.Select(l => (byte)l).ToArray()));
         return folder.Path;
     }
 
@@ -60,7 +50,7 @@ public class FashionMnistTests
     [InlineData(false)]
     public void Reads_every_pixel_and_label_of_both_splits(bool gzip)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip);
 
         foreach (var (split, labels) in new[] { (DatasetSplit.Train, TrainLabels), (DatasetSplit.Test, TestLabels) })
@@ -85,7 +75,7 @@ public class FashionMnistTests
     [Fact]
     public void Gzip_content_is_detected_whatever_the_file_name()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: false);
         string labels = folder.Combine("t10k-labels-idx1-ubyte");
         File.WriteAllBytes(labels, Gzip(File.ReadAllBytes(labels)));
@@ -96,7 +86,7 @@ public class FashionMnistTests
     [Fact]
     public void Describe_names_the_image_file_and_record()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: true);
 
         var source = FashionMnist.Open(folder.Path, DatasetSplit.Train);
@@ -107,7 +97,7 @@ public class FashionMnistTests
     [Fact]
     public void Missing_file_names_both_names_looked_for()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
 
         var error = Assert.Throws<DataException>(() => FashionMnist.Open(folder.Path, DatasetSplit.Test));
 
@@ -118,11 +108,11 @@ public class FashionMnistTests
     [Fact]
     public void Bad_magic_is_reported_with_its_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: false);
         string images = folder.Combine("train-images-idx3-ubyte");
         // A label file (magic 0x00000801) where images are expected.
-        File.WriteAllBytes(images, Idx([3], [1, 2, 3]));
+        File.WriteAllBytes(images, TinyFashionMnist.Idx([3], [1, 2, 3]));
 
         var error = Assert.Throws<DataException>(() => FashionMnist.Open(folder.Path, DatasetSplit.Train));
 
@@ -136,7 +126,7 @@ public class FashionMnistTests
     [InlineData(false, +1)]
     public void Image_data_of_the_wrong_length_is_reported_with_its_file(bool gzip, int byteDifference)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: false);
         string raw = folder.Combine("train-images-idx3-ubyte");
         var content = File.ReadAllBytes(raw);
@@ -153,7 +143,7 @@ public class FashionMnistTests
     [Fact]
     public void Corrupt_gzip_stream_is_reported_with_its_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: true);
         string images = folder.Combine("t10k-images-idx3-ubyte.gz");
         var content = File.ReadAllBytes(images);
@@ -167,10 +157,10 @@ public class FashionMnistTests
     [Fact]
     public void Label_count_differing_from_image_count_is_reported()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: false);
         string labels = folder.Combine("t10k-labels-idx1-ubyte");
-        File.WriteAllBytes(labels, Idx([3], [1, 8, 2]));
+        File.WriteAllBytes(labels, TinyFashionMnist.Idx([3], [1, 8, 2]));
 
         var error = Assert.Throws<DataException>(() => FashionMnist.Open(folder.Path, DatasetSplit.Test));
 
@@ -180,10 +170,10 @@ public class FashionMnistTests
     [Fact]
     public void Label_out_of_range_is_reported_with_its_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         WriteDataset(folder, gzip: false);
         string labels = folder.Combine("t10k-labels-idx1-ubyte");
-        File.WriteAllBytes(labels, Idx([2], [1, 10]));
+        File.WriteAllBytes(labels, TinyFashionMnist.Idx([2], [1, 10]));
 
         var error = Assert.Throws<DataException>(() => FashionMnist.Open(folder.Path, DatasetSplit.Test));
 

@@ -1,12 +1,13 @@
 using Balms.Data;
 using Balms.Data.LongTail;
 using Balms.Data.Readers;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Readers;
 
 public class ImageFolderTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -1,5 +1,6 @@
 using Balms.Data;
 using Balms.Data.Readers;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Readers;
 
@@ -8,7 +9,7 @@ public class ImageListFileTests
     [Fact]
     public void ReadsPathsLabelsAndLineNumbersSkippingBlankLines()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("list.txt");
         File.WriteAllText(path, "train/n01/a.JPEG 0\n\ntrain/n02/b.JPEG\t\t17\r\n  val/c.jpg   3  \n");
 
@@ -28,7 +29,7 @@ public class ImageListFileTests
     [InlineData("a.jpg 99999999999\n", "line 1: label '99999999999' is not an integer")]
     public void MalformedLineNamesFileAndLine(string text, string expected)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("list.txt");
         File.WriteAllText(path, text);
 
@@ -40,7 +41,7 @@ public class ImageListFileTests
     [Fact]
     public void ListWithoutImagesIsAnError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("list.txt");
         File.WriteAllText(path, "\n  \n");
 
@@ -52,7 +53,7 @@ public class ImageListFileTests
     [Fact]
     public void MissingListIsNamed()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("absent.txt");
 
         var error = Assert.Throws<DataException>(() => ImageListFile.Read(path));
@@ -63,7 +64,7 @@ public class ImageListFileTests
     [Fact]
     public void ClassNamesMayCarryTheirIdOrNot()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("names.txt");
         File.WriteAllText(path, "/a/airfield 0\n/a/alley 1\nn01440764 tench, Tinca tinca\n\n");
 
@@ -75,7 +76,7 @@ public class ImageListFileTests
     [Fact]
     public void ClassNameIdsMustBeInOrder()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("names.txt");
         File.WriteAllText(path, "cat 0\ndog 2\n");
 
@@ -87,7 +88,7 @@ public class ImageListFileTests
     [Fact]
     public void ClassNameCountMustMatchTheClasses()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("names.txt");
         File.WriteAllText(path, "cat\ndog\n");
 

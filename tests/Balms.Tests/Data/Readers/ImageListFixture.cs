@@ -1,5 +1,6 @@
 using Balms.Data;
 using Balms.Tests.Data.Images;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Data.Readers;
 
@@ -12,7 +13,7 @@ internal sealed class ImageListFixture : IDisposable
     public const string ListName = "ImageNet_LT";
     public const int ImageHeight = 30, ImageWidth = 40;
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public string Root => _folder.Combine("images");
     public string ListDir => _folder.Combine("lists");

@@ -1,5 +1,6 @@
 using Balms.Sampling.Meta;
 using TorchSharp;
+using static Balms.Tests.Fixtures.Numeric;
 using static TorchSharp.torch;
 
 namespace Balms.Tests.Sampling.Meta;
@@ -122,14 +123,6 @@ public class GumbelBatchDrawerTests
 
     private static double StandardError(double p, int trials) => Math.Sqrt(p * (1 - p) / trials);
 
-    private static double LogSigmoid(double w) => -Math.Log(1 + Math.Exp(-w));
-
     private static double[] Flatten(double[,] matrix) => matrix.Cast<double>().ToArray();
 
-    private static void AssertClose(double[] expected, double[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.Equal(expected[i], actual[i], tolerance);
-    }
 }

@@ -1,4 +1,5 @@
 using Balms.Sampling.Meta;
+using Balms.Tests.Fixtures;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public class MetaGradientTests
     private static GumbelDraw Draw(ReferenceMetaProblem problem)
     {
         var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes, instancesPerBlock: 5);
-        var logSamplingWeights = Logits.Select(w => -Math.Log(1 + Math.Exp(-w))).ToArray();
+        var logSamplingWeights = Logits.Select(Numeric.LogSigmoid).ToArray();
         return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, new FixedUniformNoise(problem.Uniform, drawer.NoiseColumnInstances));
     }
 

@@ -1,5 +1,6 @@
 using Balms.Sampling.Meta;
 using TorchSharp;
+using static Balms.Tests.Fixtures.Numeric;
 using static TorchSharp.torch;
 
 namespace Balms.Tests.Sampling.Meta;
@@ -88,13 +89,5 @@ public class MetaSamplerTests
         Assert.Throws<BalmsException>(() => new MetaSampler([0, 1, 2], 3, options));
         Assert.Throws<BalmsException>(() => new MetaSampler([0, 0, 2, 2, 0], 3, options));
         Assert.Throws<BalmsException>(() => new MetaSampler(Labels, 3, options with { LearningRate = 0 }));
-    }
-
-    private static Tensor RandomTensor(Random random, params long[] shape)
-    {
-        var values = new double[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = 2 * random.NextDouble() - 1;
-        return tensor(values, float64).reshape(shape);
     }
 }

@@ -1,3 +1,4 @@
+using static Balms.Tests.Fixtures.Numeric;
 namespace Balms.Tests.Sampling.Meta;
 
 /// <summary>
@@ -187,8 +188,6 @@ internal sealed class ReferenceMetaProblem
         double total = exponentials.Sum();
         return exponentials.Select(e => e / total).ToArray();
     }
-
-    private static double LogSigmoid(double w) => -Math.Log(1 + Math.Exp(-w));
 
     private static double[][] Matrix(Random random, int rows, int columns) =>
         Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, columns).Select(_ => 2 * random.NextDouble() - 1).ToArray()).ToArray();

@@ -1,6 +1,7 @@
 using Balms.Sampling.Meta;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Balms.Tests.Fixtures.Numeric;
 using static TorchSharp.torch;
 
 namespace Balms.Tests.Sampling.Meta;
@@ -75,20 +76,5 @@ public class VirtualSgdStepTests
         sgd.step();
     }
 
-    private static Tensor RandomTensor(Random random, params long[] shape)
-    {
-        var values = new double[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = 2 * random.NextDouble() - 1;
-        return tensor(values, float64).reshape(shape);
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual)
-    {
-        var e = expected.detach().data<double>().ToArray();
-        var a = actual.data<double>().ToArray();
-        Assert.Equal(e.Length, a.Length);
-        for (int i = 0; i < e.Length; i++)
-            Assert.Equal(e[i], a[i], 1e-12);
-    }
+    private static void AssertClose(Tensor expected, Tensor actual) => Fixtures.Numeric.AssertClose(Values(expected), Values(actual), 1e-12);
 }

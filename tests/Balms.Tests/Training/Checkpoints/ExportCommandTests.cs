@@ -1,5 +1,5 @@
 using Balms.Cli;
-using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
 using Balms.Training.Checkpoints;
 using static Balms.Tests.Training.Checkpoints.WeightsTestKit;
 
@@ -12,7 +12,7 @@ public class ExportCommandTests
     [Fact]
     public void ExportsTheOriginalsCheckpointUnderItsOwnNames()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string output = folder.Combine("resnet32.safetensors");
 
         int code = CliApp.Run(["export", "--checkpoint", OriginalCheckpoint, "--output", output, "--pytorch-keys=true"]);
@@ -28,7 +28,7 @@ public class ExportCommandTests
     [Fact]
     public void AnUnreadableCheckpointIsAUserError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string output = folder.Combine("out.safetensors");
 
         int code = CliApp.Run(["export", "--checkpoint", folder.Combine("missing.pth"), "--output", output]);

@@ -1,5 +1,5 @@
 using Balms.Models;
-using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
 using Balms.Training.Checkpoints;
 using static Balms.Tests.Training.Checkpoints.WeightsTestKit;
 
@@ -10,7 +10,7 @@ public class ModelWeightsTests
     [Fact]
     public void OurCheckpointLoadsIntoAFreshModelWithIdenticalOutputs()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("best.safetensors");
         using var source = PerturbedModel("resnet32", 1, 3);
         SaveCheckpoint(source, path, epoch: 4);
@@ -31,7 +31,7 @@ public class ModelWeightsTests
     [InlineData(true, "feat_model.module.layer2.0.bn1.running_var", "classifier.module.fc.weight")]
     public void ExportKeepsTheWeightsUnderTheChosenNames(bool originalKeys, string backboneKey, string headKey)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var source = PerturbedModel("resnet32", 1, 3);
         SaveCheckpoint(source, folder.Combine("best.safetensors"), epoch: 6);
         string export = folder.Combine("weights.safetensors");
@@ -55,7 +55,7 @@ public class ModelWeightsTests
     [Fact]
     public void AClassifierForOtherClassesIsNamedWithItsShapes()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var hundredClasses = PerturbedModel("resnet32", 1, 100);
         string path = folder.Combine("weights.safetensors");
         SaveForeign(path, hundredClasses.state_dict().Select(t => KeyValuePair.Create(PyTorchKeys.ToOriginal(t.Key), t.Value)));
@@ -69,7 +69,7 @@ public class ModelWeightsTests
     [Fact]
     public void WithoutTheClassifierOnlyTheBackboneMustFit()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var hundredClasses = PerturbedModel("resnet32", 1, 100);
         string path = folder.Combine("weights.safetensors");
         SaveForeign(path, hundredClasses.state_dict().Select(t => KeyValuePair.Create(PyTorchKeys.ToOriginal(t.Key), t.Value)));
@@ -85,7 +85,7 @@ public class ModelWeightsTests
     [Fact]
     public void ABackboneTensorTheModelLacksIsRejected()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var model = PerturbedModel("resnet32", 1, 3);
         using var extra = TorchSharp.torch.zeros(4);
         string path = folder.Combine("weights.safetensors");
@@ -99,7 +99,7 @@ public class ModelWeightsTests
     [Fact]
     public void ATorchvisionStyleBackboneFileLoadsWithoutBatchCounters()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var source = PerturbedModel("resnet32", 1, 3);
         string path = folder.Combine("backbone.safetensors");
         // conv1.weight, layer1.0.bn1.running_mean, ... and no num_batches_tracked, as PyTorch < 0.4.1 wrote them.

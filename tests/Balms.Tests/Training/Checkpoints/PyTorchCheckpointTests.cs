@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using Balms.Models;
-using Balms.Tests.Data.Readers;
+using Balms.Tests.Fixtures;
 using Balms.Training.Checkpoints;
 using TorchSharp;
 using static Balms.Tests.Training.Checkpoints.WeightsTestKit;
@@ -50,7 +50,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void ExportWithOriginalKeysReadsBackToTheSameModel()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string export = folder.Combine("resnet32.safetensors");
         using (var weights = ModelWeights.Read(OriginalCheckpoint))
             WeightsExport.Write(weights, export, originalKeys: true);
@@ -90,7 +90,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void ATruncatedCheckpointGivesOneLineNamingTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("final_model_checkpoint.pth");
         byte[] bytes = File.ReadAllBytes(OriginalCheckpoint);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -104,7 +104,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void AStorageShorterThanItsTensorsIsCorrupt()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("views.pth");
         File.Copy(Fixture("tensor_views_protocol2.pth"), path);
         using (var archive = ZipFile.Open(path, ZipArchiveMode.Update))
@@ -122,7 +122,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void ABrokenPickleIsCorruptAtItsByte()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("broken.pth");
         WriteZip(path, ("archive/data.pkl", [0x80, 0x02, 0x7d, 0xff]));
 
@@ -134,7 +134,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void AZipWithoutAPickleIsNotAPyTorchCheckpoint()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("other.zip");
         WriteZip(path, ("notes.txt", [0x41]));
 
@@ -146,7 +146,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void TheLegacyFormatIsRecognisedAndExplained()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("old.pth");
         // What torch.save(..., _use_new_zipfile_serialization=False) starts with: protocol 2 and a LONG1 magic number.
         File.WriteAllBytes(path, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e, 0x80, 0x02]);
@@ -161,7 +161,7 @@ public class PyTorchCheckpointTests
     [InlineData(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 }, "is neither a safetensors file nor a PyTorch checkpoint")]
     public void OtherFilesAreRejectedByTheirContent(byte[] bytes, string expected)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string path = folder.Combine("weights.pth");
         File.WriteAllBytes(path, bytes);
 
@@ -173,7 +173,7 @@ public class PyTorchCheckpointTests
     [Fact]
     public void TheOriginalsStageOneFolderResolvesToItsFinalCheckpoint()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string original = folder.Combine("final_model_checkpoint.pth");
         File.Copy(Fixture("tensor_views_protocol2.pth"), original);
 

@@ -1,4 +1,5 @@
 using Balms.Models;
+using Balms.Tests.Fixtures;
 using Balms.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,15 +10,7 @@ namespace Balms.Tests.Training.Checkpoints;
 internal static class WeightsTestKit
 {
     /// <summary>A file of tests/fixtures (written by tests/fixtures/make_pytorch_checkpoint.py).</summary>
-    public static string Fixture(params string[] parts)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            string fixtures = Path.Combine(folder.FullName, "tests", "fixtures");
-            if (Directory.Exists(fixtures)) return Path.Combine([fixtures, .. parts]);
-        }
-        throw new DirectoryNotFoundException($"tests/fixtures above {AppContext.BaseDirectory}");
-    }
+    public static string Fixture(params string[] parts) => Path.Combine([Repository.Root, "tests", "fixtures", .. parts]);
 
     /// <summary>A model whose BatchNorm statistics also differ from a fresh model's, so a copy that misses them shows.</summary>
     public static LongTailModel PerturbedModel(string backbone, int inputChannels, int classCount)
