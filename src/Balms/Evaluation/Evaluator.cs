@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Balms.Evaluation;
 
-/// <summary>Runs a model over a split (eval mode, no gradients) and computes its metrics. Prediction is plain argmax.</summary>
+/// <summary>
+/// Runs a model over a split (eval mode, no gradients) and computes its metrics. Prediction is plain argmax. A pass
+/// cancelled before its last image throws <see cref="OperationCanceledException"/>.
+/// </summary>
 public static class Evaluator
 {
     /// <summary>Batch size of every pass without gradients (evaluation, cached BALMS meta features).</summary>
@@ -39,6 +42,8 @@ public static class Evaluator
                 trueLogProbability.AddRange(trueLog.to(ScalarType.Float64).cpu().data<double>());
                 observer.PassProgress(labels.Count);
             }
+            // A cancelled stream ends early; metrics of part of the split would pass for the whole split's.
+            if (labels.Count < n) cancellation.ThrowIfCancellationRequested();
         }
         finally
         {

@@ -66,8 +66,15 @@ public static class CheckpointEvaluation
         nn.Module<Tensor, Tensor> evaluated = adjusted is null ? model : adjusted;
 
         var loader = new BatchLoader(test, options.Data.Workers, options.Data.Prefetch, options.Seed, device);
-        var metrics = Evaluator.Evaluate(evaluated, loader, trainCounts, "test", observer, cancellation);
-        if (cancellation.IsCancellationRequested) return null;
+        ClassificationMetrics metrics;
+        try
+        {
+            metrics = Evaluator.Evaluate(evaluated, loader, trainCounts, "test", observer, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
 
         var json = RunDirectory.MetricsJson(metrics, data.ClassNames);
         json["split"] = "test";

@@ -49,6 +49,9 @@ internal sealed class JsonFields
     public double[] Numbers(JsonNode? node, string key) =>
         Array(node, key, "an array of numbers").Select(item => ToDouble(item, key)).ToArray();
 
+    public double?[] NullableNumbers(JsonNode? node, string key) =>
+        Array(node, key, "an array of numbers or nulls").Select(item => item is null ? (double?)null : ToDouble(item, key)).ToArray();
+
     public long[] Integers(JsonNode? node, string key) =>
         Array(node, key, "an array of integers").Select(item => ToLong(item, key)).ToArray();
 

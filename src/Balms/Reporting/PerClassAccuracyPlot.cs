@@ -23,7 +23,7 @@ public static class PerClassAccuracyPlot
                 var (label, run) = experimentRuns[r];
                 var (classes, xs) = PlottedClasses(run);
                 logCounts.AddRange(xs);
-                var series = plot.Add.ScatterPoints(xs, classes.Select(c => 100 * run.Metrics.PerClass[c]).ToArray(), color);
+                var series = plot.Add.ScatterPoints(xs, classes.Select(c => 100 * run.Metrics.PerClass[c]!.Value).ToArray(), color);
                 series.MarkerShape = Figure.SeriesMarker(r);
                 series.MarkerSize = 7;
                 series.LegendText = label;
@@ -42,12 +42,15 @@ public static class PerClassAccuracyPlot
         Figure.SavePng(plot, pngPath);
     }
 
-    /// <summary>The classes with training images (a class without any has no place on a log axis) and their log10 counts.</summary>
+    /// <summary>
+    /// The classes with training images (a class without any has no place on a log axis) and test images (without any
+    /// it has no accuracy), and their log10 counts.
+    /// </summary>
     private static (int[] Classes, double[] LogCounts) PlottedClasses(RunResults run)
     {
         var counts = run.ClassCounts
                      ?? throw new BalmsException($"cannot plot per-class accuracy for {run.Directory}: it records no class counts");
-        int[] classes = Enumerable.Range(0, run.ClassCount).Where(c => counts[c] > 0).ToArray();
+        int[] classes = Enumerable.Range(0, run.ClassCount).Where(c => counts[c] > 0 && run.Metrics.PerClass[c] is not null).ToArray();
         return (classes, classes.Select(c => Math.Log10(counts[c])).ToArray());
     }
 
@@ -57,7 +60,7 @@ public static class PerClassAccuracyPlot
         var (classes, logCounts) = PlottedClasses(runs[0]);
         var order = Enumerable.Range(0, classes.Length).OrderBy(i => logCounts[i]).ToArray();
         var line = plot.Add.ScatterLine(order.Select(i => logCounts[i]).ToArray(),
-            order.Select(i => 100 * runs.Average(run => run.Metrics.PerClass[classes[i]])).ToArray(), color);
+            order.Select(i => 100 * runs.Select(run => run.Metrics.PerClass[classes[i]]).OfType<double>().Average()).ToArray(), color);
         line.LineWidth = 1.5f;
     }
 }

@@ -26,7 +26,7 @@ public sealed record RunMetrics(
     double MacroF1,
     double Ece,
     double Nll,
-    IReadOnlyList<double> PerClass,
+    IReadOnlyList<double?> PerClass,
     IReadOnlyList<string> ClassNames,
     IReadOnlyList<IReadOnlyList<long>> Confusion);
 

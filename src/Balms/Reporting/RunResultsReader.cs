@@ -33,7 +33,8 @@ public static class RunResultsReader
 
     private static RunMetrics ReadMetrics(JsonFields json, JsonObject root, string metricsFile)
     {
-        double[] perClass = json.Numbers(json.Required(root, "per_class", "an array of per-class accuracies"), "per_class");
+        // null for a class without test images.
+        double?[] perClass = json.NullableNumbers(json.Required(root, "per_class", "an array of per-class accuracies"), "per_class");
         string[] classNames = json.Strings(json.Required(root, "class_names", "an array of class names"), "class_names");
         long[][] confusion = json.IntegerRows(json.Required(root, "confusion", "a square array of counts"), "confusion");
         int classCount = perClass.Length;

@@ -7,4 +7,6 @@ public sealed class EpochTotals
     public double MetaLossSum { get; set; }
     public long Correct { get; set; }
     public long Seen { get; set; }
+    /// <summary>Wall-clock seconds of the epoch's steps so far, across resumes, for its images/s.</summary>
+    public double TrainingSeconds { get; set; }
 }

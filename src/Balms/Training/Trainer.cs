@@ -123,8 +123,9 @@ public sealed class Trainer
             SetTrainMode(model, decoupled);
             loss.OnEpochStart(epoch);
             var watch = Stopwatch.StartNew();
+            double secondsBefore = position.Totals.TrainingSeconds;
+            void RecordTrainingTime() => position.Totals.TrainingSeconds = secondsBefore + watch.Elapsed.TotalSeconds;
             int firstStep = position.StepInEpoch;
-            long seenBefore = position.Totals.Seen;
             var batches = metaUpdate is null
                 ? trainLoader.Stream(sampler.EpochBatches(epoch).Skip(firstStep).Take(length.StepsPerEpoch - firstStep), epoch, firstStep, cancellation)
                 : metaUpdate.Batches(trainLoader, epoch, firstStep, length.StepsPerEpoch);
@@ -139,6 +140,7 @@ public sealed class Trainer
                     _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));
                 }
                 bool stepsDue = Training.CheckpointEverySteps is { } every && position.StepInEpoch % every == 0 && position.StepInEpoch < length.StepsPerEpoch;
+                RecordTrainingTime();
                 if (cancellation.IsCancellationRequested || stepsDue)
                     Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
                 if (cancellation.IsCancellationRequested)
@@ -148,8 +150,9 @@ public sealed class Trainer
                 }
             }
 
+            RecordTrainingTime();
             var totals = position.Totals;
-            double imagesPerSecond = (totals.Seen - seenBefore) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+            double imagesPerSecond = totals.Seen / Math.Max(totals.TrainingSeconds, 1e-9);
             double trainLoss = totals.LossSum / Math.Max(totals.Seen, 1), trainAccuracy = (double)totals.Correct / Math.Max(totals.Seen, 1);
             tensorboard.add_scalar("train/loss", (float)trainLoss, epoch);
             tensorboard.add_scalar("train/accuracy", (float)trainAccuracy, epoch);
@@ -165,7 +168,17 @@ public sealed class Trainer
             bool isBest = false;
             if (evaluate)
             {
-                latest = Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
+                try
+                {
+                    latest = Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Every step of the epoch is done: the checkpoint resumes straight to this evaluation.
+                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
+                    Log($"interrupted while evaluating epoch {epoch}; its training is saved in {Output.LatestCheckpoint}: continue with --resume");
+                    return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
+                }
                 tensorboard.add_scalar($"{_data.SelectionSplit}/top1", (float)latest.Top1, epoch);
                 isBest = position.BestTop1 is null || latest.Top1 > position.BestTop1;
                 if (isBest)
@@ -191,11 +204,19 @@ public sealed class Trainer
                 evaluate ? latest : null, evaluate ? _data.SelectionSplit : null, isBest, imagesPerSecond));
         }
 
-        // A run killed after its last epoch but before metrics.json was written resumes straight to here.
-        latest ??= Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
-        if (metaUpdate is not null)
-            SamplingDistributionPlot.Write(Output.PathOf(RunFileNames.SamplingDistributionFigure), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
-        return Finish(model, classCounts, latest!, best, position.BestEpoch!.Value, cancellation);
+        try
+        {
+            // A run killed after its last epoch but before metrics.json was written resumes straight to here.
+            latest ??= Evaluator.Evaluate(model, selectionLoader, classCounts, _data.SelectionSplit, _observer, cancellation);
+            if (metaUpdate is not null)
+                SamplingDistributionPlot.Write(Output.PathOf(RunFileNames.SamplingDistributionFigure), classCounts, metaUpdate.ClassProbabilities(), _data.ClassNames);
+            return Finish(model, classCounts, latest!, best, position.BestEpoch!.Value, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            Log($"interrupted during the final evaluation; every epoch is trained and saved in {Output.LatestCheckpoint}: continue with --resume");
+            return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
+        }
     }
 
     /// <summary>One optimisation step (with the BALMS meta update first when the Meta Sampler is used); returns the loss.</summary>

@@ -14,7 +14,7 @@ internal static class FakeRuns
     public sealed record Metrics(double Top1, double? Many, double? Medium, double? Few, double MacroF1, double Ece, double Nll);
 
     public static string Write(string parent, string directoryName, string experiment, Metrics metrics, double[]? lastSamplingRow = null,
-        string confusion = "[[9, 1, 0], [3, 6, 1], [2, 5, 3]]", string classCounts = "[120, 40, 10]")
+        string confusion = "[[9, 1, 0], [3, 6, 1], [2, 5, 3]]", string classCounts = "[120, 40, 10]", string perClass = "[0.9, 0.6, 0.3]")
     {
         string directory = Path.Combine(parent, directoryName);
         Directory.CreateDirectory(directory);
@@ -30,7 +30,7 @@ internal static class FakeRuns
               "ece": {{N(metrics.Ece)}},
               "nll": {{N(metrics.Nll)}},
               "samples": 30,
-              "per_class": [0.9, 0.6, 0.3],
+              "per_class": {{perClass}},
               "class_names": ["cat", "dog", "eel"],
               "confusion": {{confusion}},
               "split": "test",

@@ -143,6 +143,21 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
     }
 
     [Fact]
+    public void AClassWithoutTestImagesIsReportedWithoutAnAccuracy()
+    {
+        // eval and train write null for a class with no test image (a one-image class of an image folder).
+        string run = FakeRuns.Write(report.Root, "no_test_eel", "no_test_eel", new(0.75, 0.9, 0.6, null, 0.7, 0.1, 1.0),
+            confusion: "[[9, 1, 0], [3, 6, 1], [0, 0, 0]]", perClass: "[0.9, 0.6, null]");
+
+        var read = RunResultsReader.Read(run);
+        Assert.Equal([0.9, 0.6, null], read.Metrics.PerClass);
+
+        var written = RunReport.Write([run, report.RunDirectories[0]], Path.Combine(report.Root, "with_null"), "./balms report");
+        Assert.True(File.Exists(written.MarkdownPath));
+        Assert.True(File.Exists(Path.Combine(report.Root, "with_null", RunReport.FigureDirectoryName, "per_class_accuracy.png")));
+    }
+
+    [Fact]
     public void SamplingDistributionPlotChecksLengthsAndWritesAPng()
     {
         string png = Path.Combine(report.Root, "alone", "sampler.png");

@@ -64,12 +64,32 @@ public class ResumeTests : IDisposable
         public void Message(string text) { }
     }
 
-    private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false)
+    /// <summary>Cancels the run as its <paramref name="pass"/>-th evaluation pass starts (the test split is one batch).</summary>
+    private sealed class StopInEvaluation(int pass, CancellationTokenSource source) : ITrainingObserver
+    {
+        private int _passes;
+        public void StageStarted(StageInfo stage) { }
+        public void StepCompleted(StepProgress progress) { }
+        public void EpochCompleted(EpochSummary summary) { }
+        public void PassStarted(string description, int images)
+        {
+            if (++_passes == pass) source.Cancel();
+        }
+        public void PassProgress(int imagesDone) { }
+        public void Message(string text) { }
+    }
+
+    private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false, int? stopInEvaluation = null)
     {
         var options = ConfigLoader.Load(config);
         var data = DatasetCatalog.Load(options);
         using var source = new CancellationTokenSource();
-        ITrainingObserver observer = stopAfterSteps is { } steps ? new StopAfter(steps, source) : SilentObserver.Instance;
+        ITrainingObserver observer = (stopAfterSteps, stopInEvaluation) switch
+        {
+            ({ } steps, _) => new StopAfter(steps, source),
+            (_, { } pass) => new StopInEvaluation(pass, source),
+            _ => SilentObserver.Instance,
+        };
         return new Trainer(options, data, options.Output.Dir, observer, torch.CPU).Run(source.Token, resume);
     }
 
@@ -113,6 +133,23 @@ public class ResumeTests : IDisposable
         Assert.False(resumed.Interrupted);
         AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "interrupted"));
         AssertSameMetricsIgnoringName("whole", "interrupted");
+    }
+
+    [Theory]
+    [InlineData(1)] // epoch 2's evaluation (eval_every: 2)
+    [InlineData(2)] // the last epoch's
+    public void RunInterruptedWhileEvaluatingResumesToTheSameResult(int pass)
+    {
+        Train(ConfigFile("whole", StageOne));
+        string config = ConfigFile("in_eval", StageOne);
+        Assert.True(Train(config, stopInEvaluation: pass).Interrupted);
+        // Nothing of the cut pass is kept: no metrics, and no row for the epoch it evaluated.
+        Assert.False(File.Exists(_temp.Combine("runs", "in_eval", "metrics.json")));
+        Assert.Equal(pass == 1 ? 1 : 2, Columns(_temp.Combine("runs", "in_eval")).Length - 1);
+
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "in_eval"));
+        AssertSameMetricsIgnoringName("whole", "in_eval");
     }
 
     [Theory]
