@@ -127,8 +127,8 @@ public static class ConfigBinder
         if (type == typeof(double))
         {
             string text = ScalarText(node, path, "a number");
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-                ? value : throw TypeError(path, "a number", text, node);
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+                ? value : throw TypeError(path, "a finite number", text, node);
         }
         if (type.IsEnum)
         {

@@ -44,6 +44,12 @@ public static class ConfigLoader
 
     private static void Validate(ExperimentOptions options)
     {
+        if (string.IsNullOrWhiteSpace(options.Name))
+            throw new ConfigException("'name' must not be empty: it names the run in its files, tables and reports");
+        if (string.IsNullOrWhiteSpace(options.Output.Dir))
+            throw new ConfigException("'output.dir' must not be empty: it is the folder the run writes to");
+        if (options.Data.SkipBadImages && options.Data.Dataset is not (DatasetKind.ImagenetLt or DatasetKind.PlacesLt))
+            throw new ConfigException("'data.skip_bad_images' applies to imagenet_lt and places_lt only; for other data, remove or replace the file an error names");
         var training = options.Training;
         if (training.NumIterations is null == training.NumEpochs is null)
             throw new ConfigException("set exactly one of 'training.num_iterations' and 'training.num_epochs'");

@@ -36,27 +36,64 @@ public sealed class RunDirectory
 
     /// <summary>
     /// The directory of a new run. Files an earlier run left there (its log, epochs.csv, sampling distribution,
-    /// checkpoints, metrics, TensorBoard events, ...) are removed first: a run appends to some of them, and the others
-    /// would otherwise describe a model that is no longer there. Other files are left alone.
+    /// checkpoints, metrics, TensorBoard events, ...) are set aside in <see cref="RunFileNames.EarlierRun"/>: a run
+    /// appends to some of them, and the others would describe a model that is no longer there. The new run discards
+    /// them when it finishes (<see cref="DiscardEarlierRun"/>) and puts them back if it fails
+    /// (<see cref="RestoreEarlierRun"/>). Other files are left alone.
     /// </summary>
-    /// <param name="replacedEarlierRun">Whether anything was removed, for the run's log.</param>
+    /// <param name="replacedEarlierRun">Whether anything was set aside, for the run's log.</param>
     public static RunDirectory Fresh(string path, out bool replacedEarlierRun)
     {
         var run = new RunDirectory(path);
-        replacedEarlierRun = false;
-        foreach (string name in RunFileNames.WrittenByARun)
+        var earlier = run.EntriesWrittenByARun().ToList();
+        replacedEarlierRun = earlier.Count > 0;
+        if (replacedEarlierRun)
         {
-            string file = run.PathOf(name);
-            if (!File.Exists(file)) continue;
-            File.Delete(file);
-            replacedEarlierRun = true;
-        }
-        if (Directory.Exists(run.TensorBoardDirectory))
-        {
-            Directory.Delete(run.TensorBoardDirectory, recursive: true);
-            replacedEarlierRun = true;
+            // Files set aside by an attempt that never finished belong to a run that this one replaces as well.
+            run.DiscardEarlierRun();
+            foreach (string name in earlier) Move(run.PathOf(name), run.PathOf(System.IO.Path.Combine(RunFileNames.EarlierRun, name)));
         }
         return run;
+    }
+
+    /// <summary>Whether an earlier run's files wait in <see cref="RunFileNames.EarlierRun"/> (to come back if this run fails).</summary>
+    public bool HoldsEarlierRun => Directory.Exists(PathOf(RunFileNames.EarlierRun));
+
+    /// <summary>Deletes an earlier run's files set aside by <see cref="Fresh"/>, once this run has replaced them.</summary>
+    public void DiscardEarlierRun()
+    {
+        string aside = PathOf(RunFileNames.EarlierRun);
+        if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
+    }
+
+    /// <summary>Replaces this run's files with the earlier run's set aside by <see cref="Fresh"/>, if any.</summary>
+    public void RestoreEarlierRun()
+    {
+        if (!HoldsEarlierRun) return;
+        string aside = PathOf(RunFileNames.EarlierRun);
+        foreach (string name in EntriesWrittenByARun().ToList()) Delete(PathOf(name));
+        foreach (string name in RunFileNames.WrittenByARun)
+        {
+            string kept = System.IO.Path.Combine(aside, name);
+            if (File.Exists(kept) || Directory.Exists(kept)) Move(kept, PathOf(name));
+        }
+        Directory.Delete(aside, recursive: true);
+    }
+
+    private IEnumerable<string> EntriesWrittenByARun() =>
+        RunFileNames.WrittenByARun.Where(name => File.Exists(PathOf(name)) || Directory.Exists(PathOf(name)));
+
+    private static void Move(string from, string to)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+        if (Directory.Exists(from)) Directory.Move(from, to);
+        else File.Move(from, to);
+    }
+
+    private static void Delete(string path)
+    {
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        else File.Delete(path);
     }
 
     /// <summary>An existing run directory (for --resume); it must hold the run's files already.</summary>

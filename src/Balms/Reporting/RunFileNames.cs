@@ -26,10 +26,13 @@ public static class RunFileNames
     public const string BestCheckpointPath = $"{CheckpointDirectory}/{BestCheckpoint}";
     public const string LatestCheckpointPath = $"{CheckpointDirectory}/{LatestCheckpoint}";
 
-    /// <summary>Every file a training run writes (TensorBoard's folder aside), relative to the run directory.</summary>
+    /// <summary>Every file and folder a training run writes, relative to the run directory.</summary>
     public static IReadOnlyList<string> WrittenByARun { get; } =
     [
         Config, Log, Epochs, Metrics, TrainIndices, ClassCounts, SamplingDistribution, SamplingDistributionFigure,
-        BestCheckpointPath, LatestCheckpointPath,
+        BestCheckpointPath, LatestCheckpointPath, TensorBoardDirectory,
     ];
+
+    /// <summary>Where a new run keeps an earlier run's files until it finishes (hidden, inside the run directory).</summary>
+    public const string EarlierRun = ".earlier_run";
 }

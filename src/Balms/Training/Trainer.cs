@@ -60,6 +60,23 @@ public sealed class Trainer
     /// <param name="resume">Continue from checkpoints/latest.safetensors of the run directory.</param>
     public RunResult Run(CancellationToken cancellation, bool resume = false)
     {
+        try
+        {
+            var result = Train(cancellation, resume);
+            if (!result.Interrupted) _runDirectory?.DiscardEarlierRun();
+            return result;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !resume && _runDirectory is not null)
+        {
+            // A new run that stops with an error (say, on a corrupt image in epoch 2) must not cost the earlier run
+            // in its directory: that run's files come back in place of the new run's.
+            _runDirectory.RestoreEarlierRun();
+            throw;
+        }
+    }
+
+    private RunResult Train(CancellationToken cancellation, bool resume)
+    {
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
         using LongTailLoss loss = Training.Loss switch
@@ -96,7 +113,7 @@ public sealed class Trainer
         if (!resume)
         {
             _runDirectory = RunDirectory.Fresh(_runPath, out bool replacedEarlierRun);
-            if (replacedEarlierRun) Log($"{_runPath} held an earlier run; its files were replaced (use --resume to continue a run)");
+            if (replacedEarlierRun) Log($"{_runPath} held an earlier run; its files are set aside in {RunFileNames.EarlierRun} until this run finishes, and put back if it fails (use --resume to continue a run)");
             WriteRunHeader(classCounts);
             Output.StartEpochsCsv();
         }
@@ -235,7 +252,9 @@ public sealed class Trainer
         batchLoss.backward();
         double lossValue = batchLoss.item<float>();
         if (!double.IsFinite(lossValue))
-            throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {position.StepInEpoch + 1}; stopped before updating the model, the last good checkpoint is {Output.LatestCheckpoint}");
+            throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {position.StepInEpoch + 1}; stopped before updating the model" +
+                // A new run's checkpoints make way for an earlier run's when it fails.
+                (File.Exists(Output.LatestCheckpoint) && !Output.HoldsEarlierRun ? $", the last good checkpoint is {Output.LatestCheckpoint}" : "; try a lower training.optimizer.lr"));
         optimizer.Step(group => schedule.LearningRate(epoch, group.BaseLr));
         position.Totals.LossSum += lossValue * batch.Size;
         position.Totals.Correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();

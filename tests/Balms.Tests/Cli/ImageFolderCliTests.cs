@@ -216,15 +216,20 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
-    public void AnUnreadableImageStopsTrainingWithItsName()
+    public void AnUnreadableImageStopsTrainingWithItsNameAndLeavesAnEarlierRunAsItWas()
     {
-        // In the test split, which the end-of-epoch evaluation reads in full.
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("broken")).ExitCode);
+        string run = RunDirectory("broken");
+        var earlier = Directory.GetFiles(run, "*", SearchOption.AllDirectories).ToDictionary(file => file, File.ReadAllBytes);
+        // In the test split, which the end-of-epoch evaluation reads in full: the new run fails after it has started.
         string broken = Path.Combine(Data("test", "cow"), "broken.jpg");
         File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2]);
 
         var result = CliRunner.Run("train", "--config", Config("broken"));
 
         AssertOneLineError(result, broken);
+        Assert.Equal(earlier.Keys.Order(), Directory.GetFiles(run, "*", SearchOption.AllDirectories).Order());
+        Assert.All(earlier, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));
     }
 
     [Fact]

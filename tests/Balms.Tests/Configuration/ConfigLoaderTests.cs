@@ -123,6 +123,19 @@ public class ConfigLoaderTests
         Assert.True(Assert.IsType<MetaSamplerOptions>(options.Training.Sampler).CacheMetaFeatures);
     }
 
+    [Theory]
+    [InlineData("name=", "'name'")]
+    [InlineData("name=~", "'name'")]
+    [InlineData("output.dir=", "'output.dir'")]
+    [InlineData("training.optimizer.lr=nan", "'training.optimizer.lr' must be a finite number")]
+    [InlineData("training.optimizer.momentum=.inf", "'training.optimizer.momentum' must be a finite number")]
+    [InlineData("data.skip_bad_images=true", "'data.skip_bad_images' applies to imagenet_lt and places_lt only")]
+    public void ValuesThatCannotWorkAreRejectedNamingTheKey(string assignment, string expected)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", [assignment]));
+        Assert.Contains(expected, error.Message);
+    }
+
     [Fact]
     public void IterationsAndEpochsAreExclusive()
     {
