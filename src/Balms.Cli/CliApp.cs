@@ -48,7 +48,7 @@ public static class CliApp
         {
             if (cancellation.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
             e.Cancel = true;
-            Console.Error.WriteLine("\ninterrupt received: finishing the current step and writing a checkpoint (Ctrl-C again to abort)");
+            Console.Error.WriteLine("\ninterrupt received: stopping (training first finishes its step and saves a checkpoint; Ctrl-C again to abort)");
             cancellation.Cancel();
         };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>

@@ -28,7 +28,7 @@ public static class EvalCommand
 
         var run = new RunDirectory(arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval"));
         run.WriteText(RunFileNames.Metrics, result.MetricsJson.ToJsonString(RunDirectory.Json) + "\n");
-        ResultsTable.Print($"{options.Name}: test accuracy (%) of {request.CheckpointPath}", [new ResultsTable.Row(options.Name, result.Metrics)]);
+        ResultsTable.Print($"{options.Name}: test accuracy (%) of {request.CheckpointPath}", [new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(result.Metrics))]);
         Console.WriteLine($"metrics written to {run.MetricsFile}");
         return 0;
     }

@@ -10,7 +10,16 @@ namespace Balms.Cli;
 /// </summary>
 public static class ResultsTable
 {
-    public sealed record Row(string Name, ClassificationMetrics Metrics, string? Best = null);
+    /// <summary>The table's figures of one run, as fractions.</summary>
+    public sealed record Scores(double Top1, double? Many, double? Medium, double? Few, double MacroF1, double Ece)
+    {
+        public static Scores Of(ClassificationMetrics m) => new(m.Top1, m.Many, m.Medium, m.Few, m.MacroF1, m.Ece);
+
+        /// <summary>A finished run's, as its metrics.json records them.</summary>
+        public static Scores Of(RunMetrics m) => new(m.Top1, m.Many, m.Medium, m.Few, m.MacroF1, m.Ece);
+    }
+
+    public sealed record Row(string Name, Scores Metrics, string? Best = null);
 
     public static void Print(string title, IEnumerable<Row> rows)
     {
@@ -44,7 +53,7 @@ public static class ResultsTable
         var table = new Table().Title("Mean ± std over seeds (test split, %, final epoch)").AddColumns("run", "seeds", "top-1", "many", "medium", "few", "macro F1", "ECE");
         foreach (var group in rows.GroupBy(r => r.Name))
         {
-            string Cell(Func<ClassificationMetrics, double?> metric)
+            string Cell(Func<Scores, double?> metric)
             {
                 var summary = MeanStd.Of(group.Select(r => metric(r.Metrics)));
                 if (summary is not { } value) return "-";

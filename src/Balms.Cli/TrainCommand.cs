@@ -17,7 +17,7 @@ public static class TrainCommand
         "configs/FashionMNIST_LT/quick_balms.yaml",
     ];
 
-    public const string QuickstartUsage = "quickstart [--data-root DIR] [--device cpu|cuda[:N]]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)";
+    public const string QuickstartUsage = "quickstart [--data-root DIR] [--device cpu|cuda[:N]] [--resume]   (the README's main job: the Fashion-MNIST-LT chain in quick mode)";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
@@ -31,7 +31,7 @@ public static class TrainCommand
 
     public static int RunQuickstart(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--data-root", "--device");
+        arguments.Allow("--data-root", "--device", "--resume");
         string root = AppContext.BaseDirectory;
         string repository = FindRepositoryRoot(root) ?? Directory.GetCurrentDirectory();
         return TrainAll(arguments, QuickstartConfigs.Select(c => Path.Combine(repository, c)).ToList(), cancellation);
@@ -45,13 +45,23 @@ public static class TrainCommand
         var rows = new List<ResultsTable.Row>();
         foreach (var options in experiments)
         {
-            var result = TrainOne(options, resume, cancellation);
+            string runDirectory = options.Output.Dir;
+            // Resuming several runs continues the one that was cut: those before it are done, those after it not begun.
+            if (resume && experiments.Count > 1 && File.Exists(Path.Combine(runDirectory, RunFileNames.Metrics)))
+            {
+                Console.WriteLine($"{options.Name}: finished before, kept as it is ({runDirectory})");
+                rows.Add(new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(RunResultsReader.Read(runDirectory).Metrics), "finished before"));
+                continue;
+            }
+            bool begun = File.Exists(Path.Combine(runDirectory, RunFileNames.Config));
+            if (resume && !begun) Console.WriteLine($"{options.Name}: nothing to resume in {runDirectory}; starting it");
+            var result = TrainOne(options, resume && begun, cancellation);
             if (result.Interrupted)
             {
-                Console.Error.WriteLine($"interrupted: continue with the same command and --resume (run directory {result.RunDirectory})");
+                Console.Error.WriteLine("interrupted: continue with the same command and --resume");
                 return CliApp.Interrupted;
             }
-            var row = new ResultsTable.Row(options.Name, result.Final!, ResultsTable.BestNote(result.Best, result.BestEpoch, result.SelectionSplit));
+            var row = new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(result.Final!), ResultsTable.BestNote(result.Best, result.BestEpoch, result.SelectionSplit));
             ResultsTable.Print($"{options.Name}: test accuracy (%), final epoch; run directory {result.RunDirectory}", [row]);
             rows.Add(row);
         }

@@ -156,4 +156,24 @@ public class TrainCommandTests : IDisposable
         Assert.Contains("Mean ± std over seeds", result.Output);
         Assert.Contains(FormattableString.Invariant($"{100 * mean:F2} ± {100 * std:F2}"), result.Output);
     }
+
+    [Fact]
+    public void ResumingSeveralRunsKeepsTheFinishedOnesAndStartsThoseNotBegun()
+    {
+        // As if `--seeds 4,7` had been interrupted right after seed 4 finished.
+        string training = "  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 2\n  optimizer: {lr: 0.05}";
+        string config = Config("cut", training);
+        Assert.Equal(0, CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4").ExitCode);
+        string finished = _temp.Combine("runs", "cut", "seed_4", "metrics.json");
+        byte[] before = File.ReadAllBytes(finished);
+
+        var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4,7", "--resume");
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains("finished before, kept as it is", result.Output);
+        Assert.Contains("nothing to resume", result.Output);
+        Assert.Equal(before, File.ReadAllBytes(finished));
+        Assert.True(File.Exists(_temp.Combine("runs", "cut", "seed_7", "metrics.json")));
+        Assert.Matches(@"\|\s*cut\s*\|\s*2\s*\|", result.Output); // the summary covers both seeds
+    }
 }
