@@ -398,6 +398,7 @@ public sealed class Trainer
         }
         if (weights.Info.ClassCount is { } classCount && classCount != _data.ClassCount)
             throw new BalmsException($"model_dir {path} holds a model for {classCount} classes, but {_data.DatasetName} has {_data.ClassCount}");
+        TrainingDataMatch.Check(path, weights.Info.Checkpoint, _data);
         // A PyTorch file does not name its architecture: matching every backbone tensor by name and shape checks it.
         weights.CopyInto(model, includeClassifier: false);
         // As the original: a fresh classifier on the frozen stage-1 backbone.

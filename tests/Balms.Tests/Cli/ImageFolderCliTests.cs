@@ -233,6 +233,30 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointIsRefusedOnDataItWasNotTrainedOn()
+    {
+        ImageFolderFixture.WriteClasses(Data("by_class"), (Names[0], 12), (Names[1], 6), (Names[2], 6));
+        string byClass = $"data.root={Data("by_class")}";
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("stage1"), "--set", byClass).ExitCode);
+        CliRunner.Result Eval(params string[] settings) => CliRunner.Run(
+            ["eval", "--config", Config("stage1"), "--checkpoint", RunDirectory("stage1"), "--output", _temp.Combine("eval"), .. settings.SelectMany(s => new[] { "--set", s })]);
+        Assert.Equal(0, Eval(byClass).ExitCode);
+
+        // Another split of the same folder: some of the run's training images would be test images now.
+        AssertOneLineError(Eval(byClass, "data.data_seed=1"), "train_indices.json differs");
+        AssertOneLineError(Eval(byClass, "data.holdout_fraction=0.5"), "train_indices.json differs");
+        // Another input size.
+        AssertOneLineError(Eval(byClass, "data.image_size=40"), "prepared as imagenet:32, but this config prepares them as imagenet:40");
+        // Other classes in the same number: the class folders renamed.
+        ImageFolderFixture.WriteClasses(Data("renamed"), ("ant", 12), ("bug", 6), ("cow", 6));
+        AssertOneLineError(Eval($"data.root={Data("renamed")}"), "class 1 is 'bee' there and 'bug' here");
+        // A stage 2 on another split of the data its backbone was trained on.
+        string decoupled = $"loss: balanced_softmax\n  stage: decoupled\n  model_dir: {RunDirectory("stage1")}";
+        AssertOneLineError(CliRunner.Run("train", "--config", Config("stage2", decoupled), "--set", byClass, "--set", "data.data_seed=1"),
+            "train_indices.json differs");
+    }
+
+    [Fact]
     public void AnEmptyClassFolderIsNamed()
     {
         Directory.CreateDirectory(Data("train", "dog"));
