@@ -28,7 +28,7 @@ public sealed class Arguments
                 value = arg[(equals + 1)..];
             }
             else if (i + 1 < args.Length) value = args[++i];
-            else throw new BalmsException($"option {arg} needs a value");
+            else throw new BalmsException($"option {arg} needs a value (or is not an option: ./balms COMMAND --help lists them)");
             if (!parsed._options.TryGetValue(name, out var values)) parsed._options[name] = values = [];
             values.Add(value);
         }

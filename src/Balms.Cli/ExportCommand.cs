@@ -1,3 +1,4 @@
+using Balms.Inference;
 using Balms.Training.Checkpoints;
 
 namespace Balms.Cli;
@@ -8,13 +9,16 @@ namespace Balms.Cli;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage = "export --checkpoint FILE --output FILE.safetensors [--pytorch-keys]";
+    public const string Usage = "export --checkpoint FILE|RUN_DIR --output FILE.safetensors [--pytorch-keys]";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
         arguments.Allow("--checkpoint", "--output", "--pytorch-keys");
-        string checkpointPath = arguments.Required("--checkpoint", Usage);
+        string checkpointPath = ImageClassifier.ResolveCheckpoint(arguments.Required("--checkpoint", Usage));
         string output = arguments.Required("--output", Usage);
+        // The file is safetensors whatever its name says: a .pth name would send PyTorch's loader astray.
+        if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new BalmsException($"--output {output}: export writes safetensors, so the file name must end in .safetensors");
         bool originalKeys = arguments.One("--pytorch-keys") switch
         {
             null => false,

@@ -16,7 +16,10 @@ public static class RunResultsReader
         if (!Directory.Exists(path))
             throw new DataException($"{directory} is not a run directory: {(File.Exists(path) ? "it is a file" : "it does not exist")}");
         string metricsFile = Path.Combine(path, RunFileNames.Metrics);
-        if (!File.Exists(metricsFile)) throw new DataException($"{directory} is not a run directory: it holds no {RunFileNames.Metrics}");
+        if (!File.Exists(metricsFile))
+            throw new DataException(File.Exists(Path.Combine(path, RunFileNames.LatestCheckpointPath))
+                ? $"{directory} is a run that has not finished (no {RunFileNames.Metrics} yet); finish it with ./balms train ... --resume"
+                : $"{directory} is not a run directory: it holds no {RunFileNames.Metrics}");
 
         var json = JsonFields.Read(metricsFile);
         var root = json.Object(json.Root, "the top level");

@@ -48,7 +48,8 @@ internal sealed class MetaSamplerUpdate : IDisposable
         var metaCounts = metaSet.ClassCounts();
         int missing = Array.IndexOf(metaCounts, 0L);
         if (missing >= 0)
-            throw new BalmsException($"the BALMS meta set has no image of class {missing} ({data.ClassNames[missing]}); every class needs at least one");
+            throw new BalmsException($"the BALMS meta set has no image of class {missing} ({data.ClassNames[missing]}); every class needs at least one" +
+                (data.Validation is null ? "" : $": the meta set is the val split, so give {data.ClassNames[missing]} val images (or train without a val split, and the meta set is drawn from the training images)"));
         _cacheFeatures = options.CacheMetaFeatures;
         // Features computed once must not depend on a random augmentation.
         _metaSet = _cacheFeatures ? metaSet with { Transform = data.Test.Transform } : metaSet;

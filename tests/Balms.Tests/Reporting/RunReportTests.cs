@@ -130,6 +130,12 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
         string missing = Path.Combine(report.Root, "missing");
         error = Assert.Throws<DataException>(() => RunResultsReader.Read(missing));
         Assert.Equal($"{missing} is not a run directory: it does not exist", error.Message);
+
+        string unfinished = Directory.CreateDirectory(Path.Combine(report.Root, "unfinished", "checkpoints")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(unfinished, "checkpoints", "latest.safetensors"), "");
+        error = Assert.Throws<DataException>(() => RunResultsReader.Read(unfinished));
+        Assert.Contains("has not finished", error.Message);
+        Assert.Contains("--resume", error.Message);
     }
 
     [Fact]

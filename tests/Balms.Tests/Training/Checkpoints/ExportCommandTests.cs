@@ -36,4 +36,18 @@ public class ExportCommandTests
         Assert.Equal(CliApp.UserError, code);
         Assert.False(File.Exists(output));
     }
+
+    [Fact]
+    public void ARunDirectoryMeansItsBestCheckpointAndTheOutputMustBeSafetensors()
+    {
+        using var folder = new TempDirectory();
+        string run = folder.Combine("run");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        using (var weights = ModelWeights.Read(OriginalCheckpoint))
+            WeightsExport.Write(weights, Path.Combine(run, "checkpoints", "best.safetensors"), originalKeys: false);
+
+        Assert.Equal(0, CliApp.Run(["export", "--checkpoint", run, "--output", folder.Combine("from_run.safetensors")]));
+        Assert.Equal(CliApp.UserError, CliApp.Run(["export", "--checkpoint", run, "--output", folder.Combine("named.pth")]));
+        Assert.False(File.Exists(folder.Combine("named.pth")));
+    }
 }
