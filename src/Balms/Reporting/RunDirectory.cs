@@ -38,26 +38,45 @@ public sealed class RunDirectory
     /// The directory of a new run. Files an earlier run left there (its log, epochs.csv, sampling distribution,
     /// checkpoints, metrics, TensorBoard events, ...) are set aside in <see cref="RunFileNames.EarlierRun"/>: a run
     /// appends to some of them, and the others would describe a model that is no longer there. The new run discards
-    /// them when it finishes (<see cref="DiscardEarlierRun"/>) and puts them back if it fails
-    /// (<see cref="RestoreEarlierRun"/>). Other files are left alone.
+    /// them when it finishes (<see cref="DiscardEarlierRun"/>) and puts them back if it fails before its first
+    /// checkpoint (<see cref="RestoreEarlierRun"/>). An attempt that never finished does not displace a run already set
+    /// aside: its files are deleted instead. Other files are left alone.
     /// </summary>
     /// <param name="replacedEarlierRun">Whether anything was set aside, for the run's log.</param>
     public static RunDirectory Fresh(string path, out bool replacedEarlierRun)
     {
         var run = new RunDirectory(path);
-        var earlier = run.EntriesWrittenByARun().ToList();
-        replacedEarlierRun = earlier.Count > 0;
-        if (replacedEarlierRun)
+        var current = run.EntriesWrittenByARun().ToList();
+        replacedEarlierRun = current.Count > 0;
+        if (current.Count == 0) return run;
+        if (run.HoldsEarlierRun && !File.Exists(run.MetricsFile))
         {
-            // Files set aside by an attempt that never finished belong to a run that this one replaces as well.
-            run.DiscardEarlierRun();
-            foreach (string name in earlier) Move(run.PathOf(name), run.PathOf(System.IO.Path.Combine(RunFileNames.EarlierRun, name)));
+            // The current files are an attempt that never finished; the run it had set aside stays the one to come back.
+            foreach (string name in current) Delete(run.PathOf(name));
+            return run;
+        }
+        run.DiscardEarlierRun();
+        var moved = new List<string>();
+        try
+        {
+            foreach (string name in current)
+            {
+                Move(run.PathOf(name), run.AsideOf(name));
+                moved.Add(name);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Half a run set aside would be half lost at the next start: put back what moved, then report.
+            foreach (string name in moved) Move(run.AsideOf(name), run.PathOf(name));
+            throw;
         }
         return run;
     }
 
-    /// <summary>Whether an earlier run's files wait in <see cref="RunFileNames.EarlierRun"/> (to come back if this run fails).</summary>
-    public bool HoldsEarlierRun => Directory.Exists(PathOf(RunFileNames.EarlierRun));
+    private string AsideOf(string name) => PathOf(System.IO.Path.Combine(RunFileNames.EarlierRun, name));
+
+    private bool HoldsEarlierRun => Directory.Exists(PathOf(RunFileNames.EarlierRun));
 
     /// <summary>Deletes an earlier run's files set aside by <see cref="Fresh"/>, once this run has replaced them.</summary>
     public void DiscardEarlierRun()
@@ -73,15 +92,12 @@ public sealed class RunDirectory
         string aside = PathOf(RunFileNames.EarlierRun);
         foreach (string name in EntriesWrittenByARun().ToList()) Delete(PathOf(name));
         foreach (string name in RunFileNames.WrittenByARun)
-        {
-            string kept = System.IO.Path.Combine(aside, name);
-            if (File.Exists(kept) || Directory.Exists(kept)) Move(kept, PathOf(name));
-        }
+            if (System.IO.Path.Exists(AsideOf(name))) Move(AsideOf(name), PathOf(name));
         Directory.Delete(aside, recursive: true);
     }
 
     private IEnumerable<string> EntriesWrittenByARun() =>
-        RunFileNames.WrittenByARun.Where(name => File.Exists(PathOf(name)) || Directory.Exists(PathOf(name)));
+        RunFileNames.WrittenByARun.Where(name => System.IO.Path.Exists(PathOf(name)));
 
     private static void Move(string from, string to)
     {

@@ -66,11 +66,20 @@ public sealed class Trainer
             if (!result.Interrupted) _runDirectory?.DiscardEarlierRun();
             return result;
         }
-        catch (Exception e) when (e is not OperationCanceledException && !resume && _runDirectory is not null)
+        catch (Exception e) when (e is not OperationCanceledException && !resume && _runDirectory is { } run
+                                  && !File.Exists(run.LatestCheckpoint))
         {
-            // A new run that stops with an error (say, on a corrupt image in epoch 2) must not cost the earlier run
-            // in its directory: that run's files come back in place of the new run's.
-            _runDirectory.RestoreEarlierRun();
+            // A new run that stops with an error before its first checkpoint (a corrupt image, a bad stage-1 file)
+            // must not cost the earlier run in its directory: that run's files come back. A run that has a checkpoint
+            // stays resumable instead, and the earlier run waits in .earlier_run.
+            try
+            {
+                run.RestoreEarlierRun();
+            }
+            catch (Exception restoreError) when (restoreError is IOException or UnauthorizedAccessException)
+            {
+                // The error that stopped the run is the one to report; the earlier run is still in .earlier_run.
+            }
             throw;
         }
     }
@@ -108,12 +117,12 @@ public sealed class Trainer
         if (metaUpdate is not null && !metaUpdate.PrepareMetaSet(model, _observer, Log, cancellation))
         {
             Log("interrupted while computing the BALMS meta set's features; nothing was trained");
-            return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, _runPath, Interrupted: true);
+            return Interrupted(position, _runPath);
         }
         if (!resume)
         {
             _runDirectory = RunDirectory.Fresh(_runPath, out bool replacedEarlierRun);
-            if (replacedEarlierRun) Log($"{_runPath} held an earlier run; its files are set aside in {RunFileNames.EarlierRun} until this run finishes, and put back if it fails (use --resume to continue a run)");
+            if (replacedEarlierRun) Log($"{_runPath} held an earlier run; its files are set aside in {RunFileNames.EarlierRun} until this run finishes, and put back if it fails before its first checkpoint (use --resume to continue a run)");
             WriteRunHeader(classCounts);
             Output.StartEpochsCsv();
         }
@@ -142,6 +151,15 @@ public sealed class Trainer
             var watch = Stopwatch.StartNew();
             double secondsBefore = position.Totals.TrainingSeconds;
             void RecordTrainingTime() => position.Totals.TrainingSeconds = secondsBefore + watch.Elapsed.TotalSeconds;
+            // A checkpoint from before the epoch's time was recorded has none: its images do not count in images/s.
+            long untimedImages = secondsBefore == 0 ? position.Totals.Seen : 0;
+            RunResult SaveAndStop(string where)
+            {
+                RecordTrainingTime();
+                Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
+                Log($"interrupted {where}, at epoch {epoch}, step {position.StepInEpoch}: the latest checkpoint is {Output.LatestCheckpoint}; continue with --resume");
+                return Interrupted(position, Output.Path);
+            }
             int firstStep = position.StepInEpoch;
             var batches = metaUpdate is null
                 ? trainLoader.Stream(sampler.EpochBatches(epoch).Skip(firstStep).Take(length.StepsPerEpoch - firstStep), epoch, firstStep, cancellation)
@@ -156,20 +174,22 @@ public sealed class Trainer
                     position.GlobalStep++;
                     _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));
                 }
-                bool stepsDue = Training.CheckpointEverySteps is { } every && position.StepInEpoch % every == 0 && position.StepInEpoch < length.StepsPerEpoch;
-                RecordTrainingTime();
-                if (cancellation.IsCancellationRequested || stepsDue)
-                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
-                if (cancellation.IsCancellationRequested)
+                if (cancellation.IsCancellationRequested) return SaveAndStop("during training");
+                if (Training.CheckpointEverySteps is { } every && position.StepInEpoch % every == 0 && position.StepInEpoch < length.StepsPerEpoch)
                 {
-                    Log($"interrupted at epoch {epoch}, step {position.StepInEpoch}: the latest checkpoint is {Output.LatestCheckpoint}; continue with --resume");
-                    return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
+                    RecordTrainingTime();
+                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
                 }
             }
+            // The batch stream ends early, without a step to notice, when it is cancelled while waiting for a batch.
+            if (position.StepInEpoch < length.StepsPerEpoch)
+                return cancellation.IsCancellationRequested
+                    ? SaveAndStop("while waiting for data")
+                    : throw new UnreachableException($"epoch {epoch} ended after {position.StepInEpoch} of {length.StepsPerEpoch} steps");
 
             RecordTrainingTime();
             var totals = position.Totals;
-            double imagesPerSecond = totals.Seen / Math.Max(totals.TrainingSeconds, 1e-9);
+            double imagesPerSecond = (totals.Seen - untimedImages) / Math.Max(totals.TrainingSeconds, 1e-9);
             double trainLoss = totals.LossSum / Math.Max(totals.Seen, 1), trainAccuracy = (double)totals.Correct / Math.Max(totals.Seen, 1);
             tensorboard.add_scalar("train/loss", (float)trainLoss, epoch);
             tensorboard.add_scalar("train/accuracy", (float)trainAccuracy, epoch);
@@ -192,9 +212,7 @@ public sealed class Trainer
                 catch (OperationCanceledException)
                 {
                     // Every step of the epoch is done: the checkpoint resumes straight to this evaluation.
-                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
-                    Log($"interrupted while evaluating epoch {epoch}; its training is saved in {Output.LatestCheckpoint}: continue with --resume");
-                    return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
+                    return SaveAndStop("while evaluating");
                 }
                 tensorboard.add_scalar($"{_data.SelectionSplit}/top1", (float)latest.Top1, epoch);
                 isBest = position.BestTop1 is null || latest.Top1 > position.BestTop1;
@@ -232,7 +250,7 @@ public sealed class Trainer
         catch (OperationCanceledException)
         {
             Log($"interrupted during the final evaluation; every epoch is trained and saved in {Output.LatestCheckpoint}: continue with --resume");
-            return new RunResult(null, null, position.BestEpoch, _data.SelectionSplit, Output.Path, Interrupted: true);
+            return Interrupted(position, Output.Path);
         }
     }
 
@@ -253,14 +271,16 @@ public sealed class Trainer
         double lossValue = batchLoss.item<float>();
         if (!double.IsFinite(lossValue))
             throw new BalmsException($"the training loss became {lossValue} at epoch {epoch}, step {position.StepInEpoch + 1}; stopped before updating the model" +
-                // A new run's checkpoints make way for an earlier run's when it fails.
-                (File.Exists(Output.LatestCheckpoint) && !Output.HoldsEarlierRun ? $", the last good checkpoint is {Output.LatestCheckpoint}" : "; try a lower training.optimizer.lr"));
+                (File.Exists(Output.LatestCheckpoint) ? $", the last good checkpoint is {Output.LatestCheckpoint}" : "; try a lower training.optimizer.lr"));
         optimizer.Step(group => schedule.LearningRate(epoch, group.BaseLr));
         position.Totals.LossSum += lossValue * batch.Size;
         position.Totals.Correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
         position.Totals.Seen += batch.Size;
         return lossValue;
     }
+
+    private RunResult Interrupted(Position position, string runPath) =>
+        new(null, null, position.BestEpoch, _data.SelectionSplit, runPath, Interrupted: true);
 
     /// <summary>Restores model, optimiser, sampler and position from the run's latest checkpoint.</summary>
     private Position Resume(LongTailModel model, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate, TrainingLength length)

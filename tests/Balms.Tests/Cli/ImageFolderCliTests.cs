@@ -233,6 +233,26 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void ARunThatFailsAfterItsFirstCheckpointStaysResumableAndKeepsTheEarlierRunAside()
+    {
+        string[] twoEpochs = ["--set", "training.num_epochs=2", "--set", "training.eval_every=2"];
+        Assert.Equal(0, CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]).ExitCode);
+        byte[] earlierMetrics = File.ReadAllBytes(Path.Combine(RunDirectory("later"), "metrics.json"));
+        // Read by epoch 2's evaluation only, after epoch 1's checkpoint.
+        string broken = Path.Combine(Data("test", "cow"), "broken.jpg");
+        File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2]);
+
+        AssertOneLineError(CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]), broken);
+        Assert.True(File.Exists(Path.Combine(RunDirectory("later"), "checkpoints", "latest.safetensors")));
+        Assert.Equal(earlierMetrics, File.ReadAllBytes(Path.Combine(RunDirectory("later"), ".earlier_run", "metrics.json")));
+
+        File.Delete(broken);
+        Assert.Equal(0, CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs, "--resume"]).ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(RunDirectory("later"), ".earlier_run")));
+        Assert.True(File.Exists(Path.Combine(RunDirectory("later"), "metrics.json")));
+    }
+
+    [Fact]
     public void ACheckpointIsRefusedOnDataItWasNotTrainedOn()
     {
         ImageFolderFixture.WriteClasses(Data("by_class"), (Names[0], 12), (Names[1], 6), (Names[2], 6));

@@ -61,19 +61,36 @@ public class RunDirectoryTests
     }
 
     [Fact]
-    public void AnAttemptThatNeverFinishedIsReplacedWithTheRunItHadSetAside()
+    public void AnAttemptThatNeverFinishedDoesNotDisplaceTheRunSetAside()
     {
-        // Interrupted, then started afresh instead of resumed: the interrupted attempt is set aside, the run it had
-        // set aside goes.
+        // A finished run, then an attempt interrupted before its metrics.json, then a fresh start: the finished run is
+        // the one kept aside (and put back if the fresh start fails).
+        using var folder = new TempDirectory();
+        WriteRun(folder, "finished run");
+        RunDirectory.Fresh(folder.Path, out _);
+        WriteRun(folder, "interrupted attempt");
+        File.Delete(folder.Combine("metrics.json"));
+
+        var run = RunDirectory.Fresh(folder.Path, out bool replaced);
+
+        Assert.True(replaced);
+        Assert.All(RunFileNames.WrittenByARun, name => Assert.False(Path.Exists(run.PathOf(name)), name));
+        run.RestoreEarlierRun();
+        AssertRunReads(folder, "finished run");
+    }
+
+    [Fact]
+    public void AFinishedRunDisplacesTheOneSetAsideBeforeIt()
+    {
         using var folder = new TempDirectory();
         WriteRun(folder, "first run");
         RunDirectory.Fresh(folder.Path, out _);
-        WriteRun(folder, "interrupted attempt");
+        WriteRun(folder, "second run");
 
         var run = RunDirectory.Fresh(folder.Path, out _);
         run.RestoreEarlierRun();
 
-        AssertRunReads(folder, "interrupted attempt");
+        AssertRunReads(folder, "second run");
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class ResumeTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private string ConfigFile(string name, string training, int epochs = 3)
+    private string ConfigFile(string name, string training, int epochs = 3, int evalEvery = 2)
     {
         string path = _temp.Combine(name + ".yaml");
         File.WriteAllText(path, $"""
@@ -40,7 +40,7 @@ public class ResumeTests : IDisposable
             training:
               batch_size: 12
               num_epochs: {epochs}
-              eval_every: 2
+              eval_every: {evalEvery}
             {training}
             output:
               dir: {_temp.Combine("runs", name)}
@@ -79,15 +79,28 @@ public class ResumeTests : IDisposable
         public void Message(string text) { }
     }
 
-    private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false, int? stopInEvaluation = null)
+    /// <summary>Cancels the run as its first epoch ends, so that the next epoch's batch stream starts cancelled.</summary>
+    private sealed class StopAfterFirstEpoch(CancellationTokenSource source) : ITrainingObserver
+    {
+        public void StageStarted(StageInfo stage) { }
+        public void StepCompleted(StepProgress progress) { }
+        public void EpochCompleted(EpochSummary summary) => source.Cancel();
+        public void PassStarted(string description, int images) { }
+        public void PassProgress(int imagesDone) { }
+        public void Message(string text) { }
+    }
+
+    private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false, int? stopInEvaluation = null,
+        bool stopAfterFirstEpoch = false)
     {
         var options = ConfigLoader.Load(config);
         var data = DatasetCatalog.Load(options);
         using var source = new CancellationTokenSource();
-        ITrainingObserver observer = (stopAfterSteps, stopInEvaluation) switch
+        ITrainingObserver observer = (stopAfterSteps, stopInEvaluation, stopAfterFirstEpoch) switch
         {
-            ({ } steps, _) => new StopAfter(steps, source),
-            (_, { } pass) => new StopInEvaluation(pass, source),
+            ({ } steps, _, _) => new StopAfter(steps, source),
+            (_, { } pass, _) => new StopInEvaluation(pass, source),
+            (_, _, true) => new StopAfterFirstEpoch(source),
             _ => SilentObserver.Instance,
         };
         return new Trainer(options, data, options.Output.Dir, observer, torch.CPU).Run(source.Token, resume);
@@ -150,6 +163,21 @@ public class ResumeTests : IDisposable
         Assert.False(Train(config, resume: true).Interrupted);
         AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "in_eval"));
         AssertSameMetricsIgnoringName("whole", "in_eval");
+    }
+
+    [Fact]
+    public void AnEpochWhoseBatchStreamStopsAtOnceIsNotCountedAsDone()
+    {
+        // Cancelled as epoch 2 starts, its batch stream yields nothing and no step sees the cancellation; with
+        // eval_every: 3 no evaluation of epoch 2 does either.
+        Train(ConfigFile("whole", StageOne, evalEvery: 3));
+        string config = ConfigFile("cut_stream", StageOne, evalEvery: 3);
+        Assert.True(Train(config, stopAfterFirstEpoch: true).Interrupted);
+        Assert.Equal(1, Columns(_temp.Combine("runs", "cut_stream")).Length - 1);
+
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "cut_stream"));
+        AssertSameMetricsIgnoringName("whole", "cut_stream");
     }
 
     [Theory]
