@@ -108,7 +108,10 @@ public static class CliApp
         var overrides = arguments.All("--set").ToList();
         var options = ConfigLoader.Load(configPath, overrides);
         if (arguments.One("--data-root") is { } root) options = options with { Data = options.Data with { Root = root } };
-        if (arguments.One("--output") is { } output) options = options with { Output = new OutputOptions { Dir = output } };
+        if (arguments.One("--output") is { } output)
+            options = string.IsNullOrWhiteSpace(output)
+                ? throw new BalmsException("--output is empty; give the folder the run writes to")
+                : options with { Output = new OutputOptions { Dir = output } };
         if (arguments.One("--device") is { } device) options = options with { Device = device };
         // Their valid values are known outside Configuration; checked here so that every command, data too, rejects
         // them before any work.

@@ -42,20 +42,28 @@ public static class TrainCommand
         // Validate every file before the first long run starts.
         var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).SelectMany(o => PerSeed(o, arguments.One("--seeds"))).ToList();
         bool resume = arguments.Has("--resume");
+        // Resuming several runs continues the one that was cut: the runs before it finished with these very configs,
+        // the runs after it start afresh (whatever an earlier command left in their directories).
+        bool cutReached = !resume;
         var rows = new List<ResultsTable.Row>();
         foreach (var options in experiments)
         {
             string runDirectory = options.Output.Dir;
-            // Resuming several runs continues the one that was cut: those before it are done, those after it not begun.
-            if (resume && experiments.Count > 1 && File.Exists(Path.Combine(runDirectory, RunFileNames.Metrics)))
+            bool resumeThis = !cutReached;
+            if (!cutReached && experiments.Count > 1)
             {
-                Console.WriteLine($"{options.Name}: finished before, kept as it is ({runDirectory})");
-                rows.Add(new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(RunResultsReader.Read(runDirectory).Metrics), "finished before"));
-                continue;
+                bool sameConfig = WrittenConfigIs(options);
+                if (sameConfig && File.Exists(Path.Combine(runDirectory, RunFileNames.Metrics)))
+                {
+                    Console.WriteLine($"{options.Name}: finished before, kept as it is ({runDirectory})");
+                    rows.Add(new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(RunResultsReader.Read(runDirectory).Metrics), "finished before"));
+                    continue;
+                }
+                resumeThis = sameConfig;
+                if (!resumeThis) Console.WriteLine($"{options.Name}: nothing of this config to resume in {runDirectory}; starting it");
             }
-            bool begun = File.Exists(Path.Combine(runDirectory, RunFileNames.Config));
-            if (resume && !begun) Console.WriteLine($"{options.Name}: nothing to resume in {runDirectory}; starting it");
-            var result = TrainOne(options, resume && begun, cancellation);
+            cutReached = true;
+            var result = TrainOne(options, resumeThis, cancellation);
             if (result.Interrupted)
             {
                 Console.Error.WriteLine("interrupted: continue with the same command and --resume");
@@ -76,6 +84,13 @@ public static class TrainCommand
         var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
             observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation, resume));
+    }
+
+    /// <summary>Whether the run directory holds a run (finished or not) of exactly this config.</summary>
+    private static bool WrittenConfigIs(ExperimentOptions options)
+    {
+        string config = Path.Combine(options.Output.Dir, RunFileNames.Config);
+        return File.Exists(config) && File.ReadAllText(config) == ConfigWriter.ToYaml(options);
     }
 
     /// <summary>--seeds 0,1,2: one run per training seed, each in output.dir/seed_N (the data seed stays as configured).</summary>

@@ -96,9 +96,7 @@ public static class CheckpointEvaluation
         Action<string> report)
     {
         using var weights = ModelWeights.Read(path);
-        if (weights.Info.ClassCount is { } classCount && classCount != data.ClassCount)
-            throw new BalmsException($"{path} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
-        TrainingDataMatch.Check(path, weights.Info.Checkpoint, data);
+        TrainingDataMatch.Check(weights.Info, data);
         weights.CopyInto(model, includeClassifier: true);
         report($"loaded {path} ({weights.Info.Summary})");
         return ModelPriors.Resolve(chosenPrior, weights.Info.Checkpoint?.ModelPrior, path);

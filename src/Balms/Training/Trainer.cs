@@ -416,9 +416,7 @@ public sealed class Trainer
             if (info.InputChannels != _data.InputChannels)
                 throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
         }
-        if (weights.Info.ClassCount is { } classCount && classCount != _data.ClassCount)
-            throw new BalmsException($"model_dir {path} holds a model for {classCount} classes, but {_data.DatasetName} has {_data.ClassCount}");
-        TrainingDataMatch.Check(path, weights.Info.Checkpoint, _data);
+        TrainingDataMatch.Check(weights.Info, _data);
         // A PyTorch file does not name its architecture: matching every backbone tensor by name and shape checks it.
         weights.CopyInto(model, includeClassifier: false);
         // As the original: a fresh classifier on the frozen stage-1 backbone.

@@ -158,11 +158,12 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void ResumingSeveralRunsKeepsTheFinishedOnesAndStartsThoseNotBegun()
+    public void ResumingSeveralRunsKeepsTheFinishedOnesAndRedoesStaleOnes()
     {
-        // As if `--seeds 4,7` had been interrupted right after seed 4 finished.
-        string training = "  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 2\n  optimizer: {lr: 0.05}";
-        string config = Config("cut", training);
+        // As if `--seeds 4,7` had been cut right after seed 4 finished, over a seed_7 left by a run of another config.
+        string Training(double lr) => $"  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 2\n  optimizer: {{lr: {lr.ToString(CultureInfo.InvariantCulture)}}}";
+        Assert.Equal(0, CliRunner.Run("train", "--config", Config("cut", Training(0.01)), "--data-root", _data, "--seeds", "7").ExitCode);
+        string config = Config("cut", Training(0.05));
         Assert.Equal(0, CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4").ExitCode);
         string finished = _temp.Combine("runs", "cut", "seed_4", "metrics.json");
         byte[] before = File.ReadAllBytes(finished);
@@ -170,10 +171,10 @@ public class TrainCommandTests : IDisposable
         var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4,7", "--resume");
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
-        Assert.Contains("finished before, kept as it is", result.Output);
-        Assert.Contains("nothing to resume", result.Output);
+        Assert.Contains("cut: finished before, kept as it is", result.Output);
+        Assert.Contains("nothing of this config to resume", result.Output);
         Assert.Equal(before, File.ReadAllBytes(finished));
-        Assert.True(File.Exists(_temp.Combine("runs", "cut", "seed_7", "metrics.json")));
+        Assert.Contains("lr: 0.05", File.ReadAllText(_temp.Combine("runs", "cut", "seed_7", "config.yaml")));
         Assert.Matches(@"\|\s*cut\s*\|\s*2\s*\|", result.Output); // the summary covers both seeds
     }
 }

@@ -128,7 +128,8 @@ public class ConfigLoaderTests
     [InlineData("name=~", "'name'")]
     [InlineData("output.dir=", "'output.dir'")]
     [InlineData("training.optimizer.lr=nan", "'training.optimizer.lr' must be a finite number")]
-    [InlineData("training.optimizer.momentum=.inf", "'training.optimizer.momentum' must be a finite number")]
+    [InlineData("training.optimizer.momentum=Infinity", "'training.optimizer.momentum' must be a finite number")]
+    [InlineData("training.optimizer.weight_decay=1e999", "'training.optimizer.weight_decay' must be a finite number")]
     [InlineData("data.skip_bad_images=true", "'data.skip_bad_images' applies to imagenet_lt and places_lt only")]
     public void ValuesThatCannotWorkAreRejectedNamingTheKey(string assignment, string expected)
     {

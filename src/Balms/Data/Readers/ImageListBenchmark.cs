@@ -51,7 +51,7 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
         string namesPath = ClassNamesPath(listDirectory);
         var classNames = File.Exists(namesPath)
             ? ImageListFile.ReadClassNames(namesPath, classCount)
-            : Enumerable.Range(0, classCount).Select(c => $"class_{c}").ToArray();
+            : GeneratedClassNames(classCount);
         var lists = SplitNames
             .Select((split, i) => new ImageListSource(ListPath(listDirectory, split), imageRoot, entries[i], classNames))
             .ToArray();
@@ -60,4 +60,7 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
             .ToArray();
         return new ImageListSplits(splits[0], splits[1], splits[2], classNames);
     }
+
+    /// <summary>The names classes get when the lists come without a class-names file.</summary>
+    public static string[] GeneratedClassNames(int classCount) => Enumerable.Range(0, classCount).Select(c => $"class_{c}").ToArray();
 }

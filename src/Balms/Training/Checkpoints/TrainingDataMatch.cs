@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Balms.Data;
+using Balms.Data.Readers;
 using Balms.Reporting;
 
 namespace Balms.Training.Checkpoints;
@@ -11,13 +12,18 @@ namespace Balms.Training.Checkpoints;
 /// </summary>
 public static class TrainingDataMatch
 {
-    /// <exception cref="BalmsException">The checkpoint names other classes, reads images at another size, or its run
-    /// trained on other images than <paramref name="data"/> selects.</exception>
-    public static void Check(string checkpointPath, CheckpointInfo? info, ExperimentData data)
+    /// <exception cref="BalmsException">The checkpoint has another number of classes or names other classes, reads
+    /// images at another size, or its run trained on other images than <paramref name="data"/> selects.</exception>
+    public static void Check(WeightsInfo weights, ExperimentData data)
     {
-        if (info is not null)
+        string checkpointPath = weights.Path;
+        if (weights.ClassCount is { } classCount && classCount != data.ClassCount)
+            throw new BalmsException($"{checkpointPath} holds a model for {classCount} classes, but {data.DatasetName} has {data.ClassCount}");
+        if (weights.Checkpoint is { } info)
         {
-            if (info.ClassNames.Length > 0 && FirstDifference(info.ClassNames, data.ClassNames) is { } differs)
+            // Image lists without a class-names file number their classes: that file may come or go, the classes stay.
+            bool numbered = Generated(info.ClassNames) || Generated(data.ClassNames);
+            if (info.ClassNames.Length > 0 && !numbered && FirstDifference(info.ClassNames, data.ClassNames) is { } differs)
                 throw new BalmsException(
                     $"{checkpointPath} was trained on other classes than {data.DatasetName} has: class {differs} is {NameAt(info.ClassNames, differs)} there and {NameAt(data.ClassNames, differs)} here; use the data it was trained on");
             if (info.InputTransform is { } transform && transform != data.TestTransformKey.ToString())
@@ -26,7 +32,7 @@ public static class TrainingDataMatch
         }
         if (TrainIndicesOfItsRun(checkpointPath) is { } trained && !trained.SequenceEqual(data.TrainIndices))
             throw new BalmsException(
-                $"{checkpointPath} comes from a run that trained on other images of the data (its {RunFileNames.TrainIndices} differs: another data_seed, holdout_fraction, val_fraction, imbalance_factor or head_class_size?), so some of them may be in this run's test split; use the run's own data settings (its {RunFileNames.Config})");
+                $"{checkpointPath} comes from a run that trained on other images of the data (its {RunFileNames.TrainIndices} differs: another data_seed, holdout_fraction, val_fraction, imbalance_factor, head_class_size or skip_bad_images?), so some of them may be in this run's test split; use the run's own data settings (its {RunFileNames.Config})");
     }
 
     /// <summary>The training indices recorded beside a checkpoint in its run directory's checkpoints folder, if any.</summary>
@@ -46,6 +52,8 @@ public static class TrainingDataMatch
             return null;
         }
     }
+
+    private static bool Generated(IReadOnlyList<string> names) => names.SequenceEqual(ImageListBenchmark.GeneratedClassNames(names.Count));
 
     private static int? FirstDifference(IReadOnlyList<string> a, IReadOnlyList<string> b)
     {
