@@ -52,8 +52,19 @@ public sealed class ExperimentSummary
         if (different is not null)
             throw new BalmsException($"runs {first.Directory} and {different.Directory} share the experiment name '{experiment}' but not their classes " +
                                      "or class counts; give them different names (name: in the config)");
+        // Mean ± std over runs of different settings would pass for a spread over seeds.
+        foreach (var run in runs.Where(run => run.Settings is not null && first.Settings is not null))
+        {
+            int differs = Enumerable.Range(0, Math.Max(run.Settings!.Count, first.Settings!.Count))
+                .FirstOrDefault(i => i >= run.Settings.Count || i >= first.Settings.Count || run.Settings[i] != first.Settings[i], -1);
+            if (differs >= 0)
+                throw new BalmsException($"runs {first.Directory} and {run.Directory} share the experiment name '{experiment}' but were trained " +
+                                         $"with different settings ({Line(first.Settings, differs)} against {Line(run.Settings, differs)}); give them different names (name: in the config)");
+        }
         return runs;
     }
+
+    private static string Line(IReadOnlyList<string> settings, int index) => index < settings.Count ? $"'{settings[index].Trim()}'" : "nothing";
 
     private MeanStd? Over(Func<RunMetrics, double?> metric) => MeanStd.Of(Runs.Select(run => metric(run.Metrics)));
 }

@@ -6,13 +6,16 @@ namespace Balms.Reporting;
 /// <param name="ClassCounts">Training images per class, or null when the directory does not record them (an eval output).</param>
 /// <param name="Epochs">The rows of epochs.csv (empty when there is none).</param>
 /// <param name="SamplingDistribution">The Meta Sampler's class probabilities after the last epoch; null for non-BALMS runs.</param>
+/// <param name="Settings">The lines of config.yaml that define the experiment (all but the seed, the device, where data
+/// and outputs live, and the loader's threads); null without a config.yaml.</param>
 public sealed record RunResults(
     string Directory,
     string Experiment,
     RunMetrics Metrics,
     IReadOnlyList<long>? ClassCounts,
     IReadOnlyList<EpochRecord> Epochs,
-    IReadOnlyList<double>? SamplingDistribution)
+    IReadOnlyList<double>? SamplingDistribution,
+    IReadOnlyList<string>? Settings = null)
 {
     public int ClassCount => Metrics.PerClass.Count;
 }

@@ -31,7 +31,8 @@ public static class RunResultsReader
             throw new DataException($"{Path.Combine(path, RunFileNames.ClassCounts)} lists {classCounts.Length} classes, but {metricsFile} has {classCount}");
 
         return new RunResults(path, ReadExperimentName(path, json, root), metrics, classCounts,
-            ReadEpochs(Path.Combine(path, RunFileNames.Epochs)), ReadSamplingDistribution(Path.Combine(path, RunFileNames.SamplingDistribution), classCount));
+            ReadEpochs(Path.Combine(path, RunFileNames.Epochs)), ReadSamplingDistribution(Path.Combine(path, RunFileNames.SamplingDistribution), classCount),
+            ReadSettings(Path.Combine(path, RunFileNames.Config)));
     }
 
     private static RunMetrics ReadMetrics(JsonFields json, JsonObject root, string metricsFile)
@@ -51,6 +52,25 @@ public static class RunResultsReader
             json.Number(root, "top1"), json.NullableNumber(root, "many"), json.NullableNumber(root, "medium"),
             json.NullableNumber(root, "few"), json.Number(root, "macro_f1"), json.Number(root, "ece"), json.Number(root, "nll"),
             perClass, classNames, confusion);
+    }
+
+    /// <summary>Keys (section.key) of config.yaml that runs of one experiment may differ in.</summary>
+    private static readonly HashSet<string> PerRunKeys =
+        ["seed", "device", "data.root", "data.list_dir", "data.workers", "data.prefetch", "output", "output.dir"];
+
+    /// <summary>The lines of a config.yaml as the Trainer writes it (one key a line), but those of <see cref="PerRunKeys"/>.</summary>
+    private static string[]? ReadSettings(string configFile)
+    {
+        if (!File.Exists(configFile)) return null;
+        string section = "";
+        var kept = new List<string>();
+        foreach (string line in RunFiles.ReadAllText(configFile).Split('\n').Where(line => line.Trim().Length > 0))
+        {
+            string key = line.Trim().Split(':')[0];
+            if (!line.StartsWith(' ')) section = key;
+            if (!PerRunKeys.Contains(line.StartsWith(' ') ? $"{section}.{key}" : key)) kept.Add(line.TrimEnd());
+        }
+        return kept.ToArray();
     }
 
     /// <summary>config.yaml's name; else the name metrics.json records; else the directory's name.</summary>

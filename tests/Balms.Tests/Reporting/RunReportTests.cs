@@ -164,6 +164,24 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
     }
 
     [Fact]
+    public void RunsOfOneNameMustShareTheirSettingsButNotTheirSeeds()
+    {
+        string Run(string directory, int seed, double imbalanceFactor)
+        {
+            string run = FakeRuns.Write(report.Root, directory, "pooled", new(0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 1.0));
+            File.WriteAllText(Path.Combine(run, "config.yaml"),
+                $"name: pooled\nseed: {seed}\ndevice: cpu\ndata:\n  dataset: fake\n  root: /data/{directory}\n  imbalance_factor: {imbalanceFactor}\noutput:\n  dir: {run}\n");
+            return run;
+        }
+        string[] seeds = [Run("pooled_a", 0, 100), Run("pooled_b", 1, 100)];
+        Assert.Equal(2, Assert.Single(ExperimentSummary.Group(seeds.Select(RunResultsReader.Read))).Runs.Count);
+
+        string other = Run("pooled_c", 2, 10);
+        var error = Assert.Throws<BalmsException>(() => ExperimentSummary.Group(seeds.Append(other).Select(RunResultsReader.Read)));
+        Assert.Contains("'imbalance_factor: 100' against 'imbalance_factor: 10'", error.Message);
+    }
+
+    [Fact]
     public void SamplingDistributionPlotChecksLengthsAndWritesAPng()
     {
         string png = Path.Combine(report.Root, "alone", "sampler.png");
