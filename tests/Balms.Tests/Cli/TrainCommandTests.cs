@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Balms.Configuration;
+using Balms.Data;
 using Balms.Tests.Fixtures;
+using Balms.Training;
+using Balms.Training.Checkpoints;
 
 namespace Balms.Tests.Cli;
 
@@ -100,7 +104,7 @@ public class TrainCommandTests : IDisposable
         var losses = File.ReadAllLines(Path.Combine(run, "epochs.csv")).Skip(1)
             .Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
         Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
-        using var checkpoint = Balms.Training.Checkpoints.Checkpoint.Load(Path.Combine(run, "checkpoints", "latest.safetensors"));
+        using var checkpoint = Checkpoint.Load(Path.Combine(run, "checkpoints", "latest.safetensors"));
         Assert.All(checkpoint.Tensors.Where(t => t.Key.StartsWith("feat_model.") && t.Value.is_floating_point()),
             t => Assert.Equal(TorchSharp.torch.ScalarType.Float32, t.Value.dtype));
     }
@@ -130,7 +134,7 @@ public class TrainCommandTests : IDisposable
 
         float[] RunningMean(string run, string checkpoint)
         {
-            using var loaded = Balms.Training.Checkpoints.Checkpoint.Load(_temp.Combine("runs", run, "checkpoints", checkpoint));
+            using var loaded = Checkpoint.Load(_temp.Combine("runs", run, "checkpoints", checkpoint));
             return loaded.Tensors["feat_model.bn1.running_mean"].data<float>().ToArray();
         }
         float[] stageOne = RunningMean("stage1", "best.safetensors");
@@ -176,5 +180,45 @@ public class TrainCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(finished));
         Assert.Contains("lr: 0.05", File.ReadAllText(_temp.Combine("runs", "cut", "seed_7", "config.yaml")));
         Assert.Matches(@"\|\s*cut\s*\|\s*2\s*\|", result.Output); // the summary covers both seeds
+    }
+
+    /// <summary>Cancels a run once it has made the given number of steps.</summary>
+    private sealed class StopAfterSteps(int steps, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void StageStarted(StageInfo stage) { }
+        public void StepCompleted(StepProgress progress)
+        {
+            if (progress.GlobalStep == steps) source.Cancel();
+        }
+        public void EpochCompleted(EpochSummary summary) { }
+        public void PassStarted(string description, int images) { }
+        public void PassProgress(int imagesDone) { }
+        public void Message(string text) { }
+    }
+
+    [Fact]
+    public void ResumingSeveralRunsContinuesTheOneThatWasCut()
+    {
+        string training = "  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 3\n  optimizer: {lr: 0.05}";
+        string config = Config("cut_mid", training);
+        Assert.Equal(0, CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4").ExitCode);
+        // Seed 7 as `--seeds 4,7` runs it, cut after 4 of its 6 steps.
+        var loaded = ConfigLoader.Load(config);
+        var seven = loaded with
+        {
+            Seed = 7,
+            Data = loaded.Data with { Root = _data },
+            Output = new OutputOptions { Dir = _temp.Combine("runs", "cut_mid", "seed_7") },
+        };
+        using (var source = new CancellationTokenSource())
+            Assert.True(new Trainer(seven, DatasetCatalog.Load(seven), seven.Output.Dir, new StopAfterSteps(4, source),
+                TorchSharp.torch.CPU).Run(source.Token).Interrupted);
+
+        var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4,7", "--resume");
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains("cut_mid: finished before, kept as it is", result.Output);
+        Assert.Contains("at epoch 2, step 1", File.ReadAllText(_temp.Combine("runs", "cut_mid", "seed_7", "log.txt")));
+        Assert.Matches(@"\|\s*cut_mid\s*\|\s*2\s*\|", result.Output);
     }
 }
