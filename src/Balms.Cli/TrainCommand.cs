@@ -52,15 +52,16 @@ public static class TrainCommand
             bool resumeThis = !cutReached;
             if (!cutReached && experiments.Count > 1)
             {
-                bool sameConfig = WrittenConfigIs(options);
-                if (sameConfig && File.Exists(Path.Combine(runDirectory, RunFileNames.Metrics)))
+                bool begun = File.Exists(Path.Combine(runDirectory, RunFileNames.Config));
+                if (begun && File.Exists(Path.Combine(runDirectory, RunFileNames.Metrics)) && Trainer.RecordedConfig(runDirectory) == Trainer.ComparableConfig(options))
                 {
                     Console.WriteLine($"{options.Name}: finished before, kept as it is ({runDirectory})");
                     rows.Add(new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(RunResultsReader.Read(runDirectory).Metrics), "finished before"));
                     continue;
                 }
-                resumeThis = sameConfig;
-                if (!resumeThis) Console.WriteLine($"{options.Name}: nothing of this config to resume in {runDirectory}; starting it");
+                // A run of another config there is refused by the resume, naming the difference, as for a single run.
+                resumeThis = begun;
+                if (!begun) Console.WriteLine($"{options.Name}: not begun in {runDirectory}; starting it");
             }
             cutReached = true;
             var result = TrainOne(options, resumeThis, cancellation);
@@ -84,13 +85,6 @@ public static class TrainCommand
         var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
             observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation, resume));
-    }
-
-    /// <summary>Whether the run directory holds a run (finished or not) of exactly this config.</summary>
-    private static bool WrittenConfigIs(ExperimentOptions options)
-    {
-        string config = Path.Combine(options.Output.Dir, RunFileNames.Config);
-        return File.Exists(config) && File.ReadAllText(config) == ConfigWriter.ToYaml(options);
     }
 
     /// <summary>--seeds 0,1,2: one run per training seed, each in output.dir/seed_N (the data seed stays as configured).</summary>

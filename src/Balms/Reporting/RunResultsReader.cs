@@ -12,14 +12,18 @@ public static class RunResultsReader
 {
     public static RunResults Read(string directory)
     {
-        string path = Path.GetFullPath(directory);
+        // One spelling per directory ("runs/a/" and "runs/x/../a" are runs/a), so that a run given twice is seen as one.
+        string path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (!Directory.Exists(path))
             throw new DataException($"{directory} is not a run directory: {(File.Exists(path) ? "it is a file" : "it does not exist")}");
         string metricsFile = Path.Combine(path, RunFileNames.Metrics);
         if (!File.Exists(metricsFile))
             throw new DataException(File.Exists(Path.Combine(path, RunFileNames.LatestCheckpointPath))
                 ? $"{directory} is a run that has not finished (no {RunFileNames.Metrics} yet); finish it with ./balms train ... --resume"
-                : $"{directory} is not a run directory: it holds no {RunFileNames.Metrics}");
+                : $"{directory} is not a run directory: it holds no {RunFileNames.Metrics}" +
+                  (File.Exists(Path.Combine(path, RunFileNames.EarlierRun, RunFileNames.Metrics))
+                      ? $" (a finished run waits in {Path.Combine(directory, RunFileNames.EarlierRun)}: a newer run there stopped before its first checkpoint)"
+                      : ""));
 
         var json = JsonFields.Read(metricsFile);
         var root = json.Object(json.Root, "the top level");

@@ -286,16 +286,16 @@ public sealed class Trainer
     private Position Resume(LongTailModel model, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate, TrainingLength length)
     {
         var run = RunDirectory.Existing(_runPath);
-        string resolved = ConfigWriter.ToYaml(_options);
-        string configFile = run.PathOf(RunFileNames.Config);
-        string? previous = File.Exists(configFile) ? WithCurrentDefaults(configFile) : null;
+        string resolved = ComparableConfig(_options);
+        string? previous = RecordedConfig(run.Path);
         if (previous != resolved)
         {
             string difference = previous is null ? $"it has no {RunFileNames.Config}" : FirstDifference(previous, resolved);
             throw new BalmsException($"cannot resume {run.Path} with a different config ({difference}); resume with the run's own {RunFileNames.Config}");
         }
         if (!File.Exists(run.LatestCheckpoint))
-            throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run never finished a step)");
+            throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run stopped before its first checkpoint)" +
+                (Directory.Exists(run.PathOf(RunFileNames.EarlierRun)) ? $"; the run it was replacing is in {run.PathOf(RunFileNames.EarlierRun)}" : ""));
         using var checkpoint = Checkpoint.Load(run.LatestCheckpoint);
         checkpoint.LoadInto(model, run.LatestCheckpoint);
         optimizer.LoadMomentum(checkpoint.MomentumBuffers());
@@ -319,15 +319,24 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// A run's config.yaml as this version writes it, so that a setting added since the run started (with its
-    /// default) does not count as a change; the text itself when it no longer parses.
+    /// A config as resume compares it: without output.dir, since a run directory is where the run is, however its
+    /// path is spelled (a trailing slash, a relative path) or wherever it has been moved.
     /// </summary>
-    private static string WithCurrentDefaults(string path)
+    public static string ComparableConfig(ExperimentOptions options) => ConfigWriter.ToYaml(options with { Output = new OutputOptions() });
+
+    /// <summary>
+    /// The config.yaml of a run directory as <see cref="ComparableConfig"/> gives it, in this version's form so that
+    /// a setting added since the run started (with its default) does not count as a change; the text itself when it
+    /// no longer parses; null when there is none.
+    /// </summary>
+    public static string? RecordedConfig(string runDirectory)
     {
+        string path = Path.Combine(runDirectory, RunFileNames.Config);
+        if (!File.Exists(path)) return null;
         string text = File.ReadAllText(path);
         try
         {
-            return ConfigWriter.ToYaml(ConfigLoader.Parse(text, path));
+            return ComparableConfig(ConfigLoader.Parse(text, path));
         }
         catch (ConfigException)
         {

@@ -162,7 +162,7 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void ResumingSeveralRunsKeepsTheFinishedOnesAndRedoesStaleOnes()
+    public void ResumingSeveralRunsKeepsTheFinishedOnesAndRefusesARunOfAnotherConfig()
     {
         // As if `--seeds 4,7` had been cut right after seed 4 finished, over a seed_7 left by a run of another config.
         string Training(double lr) => $"  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 2\n  optimizer: {{lr: {lr.ToString(CultureInfo.InvariantCulture)}}}";
@@ -174,12 +174,12 @@ public class TrainCommandTests : IDisposable
 
         var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4,7", "--resume");
 
-        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("cut: finished before, kept as it is", result.Output);
-        Assert.Contains("nothing of this config to resume", result.Output);
+        Assert.Contains("with a different config", result.Error);
+        Assert.Contains("lr: 0.01", result.Error);
         Assert.Equal(before, File.ReadAllBytes(finished));
-        Assert.Contains("lr: 0.05", File.ReadAllText(_temp.Combine("runs", "cut", "seed_7", "config.yaml")));
-        Assert.Matches(@"\|\s*cut\s*\|\s*2\s*\|", result.Output); // the summary covers both seeds
+        Assert.Contains("lr: 0.01", File.ReadAllText(_temp.Combine("runs", "cut", "seed_7", "config.yaml")));
     }
 
     /// <summary>Cancels a run once it has made the given number of steps.</summary>
@@ -220,5 +220,21 @@ public class TrainCommandTests : IDisposable
         Assert.Contains("cut_mid: finished before, kept as it is", result.Output);
         Assert.Contains("at epoch 2, step 1", File.ReadAllText(_temp.Combine("runs", "cut_mid", "seed_7", "log.txt")));
         Assert.Matches(@"\|\s*cut_mid\s*\|\s*2\s*\|", result.Output);
+    }
+
+    [Fact]
+    public void AResumeFindsItsRunHoweverTheOutputPathIsSpelled()
+    {
+        string config = Config("spelled", "  loss: softmax\n  num_epochs: 2\n  max_steps_per_epoch: 3\n  optimizer: {lr: 0.05}");
+        var options = ConfigLoader.Load(config);
+        options = options with { Data = options.Data with { Root = _data } };
+        using (var source = new CancellationTokenSource())
+            Assert.True(new Trainer(options, DatasetCatalog.Load(options), options.Output.Dir, new StopAfterSteps(2, source),
+                TorchSharp.torch.CPU).Run(source.Token).Interrupted);
+
+        var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--output", options.Output.Dir + "/", "--resume");
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        Assert.Contains("at epoch 1, step 2", File.ReadAllText(Path.Combine(options.Output.Dir, "log.txt")));
     }
 }

@@ -182,6 +182,17 @@ public class RunReportTests(ReportFixture report) : IClassFixture<ReportFixture>
     }
 
     [Fact]
+    public void ARunGivenTwiceUnderAnotherSpellingIsRefused()
+    {
+        string run = report.RunDirectories[0];
+        string sameRun = Path.Combine(report.Root, "..", Path.GetFileName(report.Root), Path.GetFileName(run)) + Path.DirectorySeparatorChar;
+
+        var error = Assert.Throws<BalmsException>(() => RunReport.Write([run, sameRun], Path.Combine(report.Root, "twice"), "./balms report"));
+
+        Assert.Contains("is given more than once", error.Message);
+    }
+
+    [Fact]
     public void SamplingDistributionPlotChecksLengthsAndWritesAPng()
     {
         string png = Path.Combine(report.Root, "alone", "sampler.png");
