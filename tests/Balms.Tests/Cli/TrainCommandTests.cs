@@ -182,20 +182,6 @@ public class TrainCommandTests : IDisposable
         Assert.Contains("lr: 0.01", File.ReadAllText(_temp.Combine("runs", "cut", "seed_7", "config.yaml")));
     }
 
-    /// <summary>Cancels a run once it has made the given number of steps.</summary>
-    private sealed class StopAfterSteps(int steps, CancellationTokenSource source) : ITrainingObserver
-    {
-        public void StageStarted(StageInfo stage) { }
-        public void StepCompleted(StepProgress progress)
-        {
-            if (progress.GlobalStep == steps) source.Cancel();
-        }
-        public void EpochCompleted(EpochSummary summary) { }
-        public void PassStarted(string description, int images) { }
-        public void PassProgress(int imagesDone) { }
-        public void Message(string text) { }
-    }
-
     [Fact]
     public void ResumingSeveralRunsContinuesTheOneThatWasCut()
     {
@@ -211,7 +197,7 @@ public class TrainCommandTests : IDisposable
             Output = new OutputOptions { Dir = _temp.Combine("runs", "cut_mid", "seed_7") },
         };
         using (var source = new CancellationTokenSource())
-            Assert.True(new Trainer(seven, DatasetCatalog.Load(seven), seven.Output.Dir, new StopAfterSteps(4, source),
+            Assert.True(new Trainer(seven, DatasetCatalog.Load(seven), seven.Output.Dir, new CancelWhen(source) { AfterStep = 4 },
                 TorchSharp.torch.CPU).Run(source.Token).Interrupted);
 
         var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--seeds", "4,7", "--resume");
@@ -229,7 +215,7 @@ public class TrainCommandTests : IDisposable
         var options = ConfigLoader.Load(config);
         options = options with { Data = options.Data with { Root = _data } };
         using (var source = new CancellationTokenSource())
-            Assert.True(new Trainer(options, DatasetCatalog.Load(options), options.Output.Dir, new StopAfterSteps(2, source),
+            Assert.True(new Trainer(options, DatasetCatalog.Load(options), options.Output.Dir, new CancelWhen(source) { AfterStep = 2 },
                 TorchSharp.torch.CPU).Run(source.Token).Interrupted);
 
         var result = CliRunner.Run("train", "--config", config, "--data-root", _data, "--output", options.Output.Dir + "/", "--resume");

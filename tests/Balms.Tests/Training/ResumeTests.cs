@@ -50,59 +50,14 @@ public class ResumeTests : IDisposable
 
     private const string StageOne = "  loss: softmax\n  optimizer: {lr: 0.05}";
 
-    /// <summary>Cancels the run once it has completed <paramref name="stopAfter"/> steps.</summary>
-    private sealed class StopAfter(int stopAfter, CancellationTokenSource source) : ITrainingObserver
-    {
-        public void StageStarted(StageInfo stage) { }
-        public void StepCompleted(StepProgress progress)
-        {
-            if (progress.GlobalStep == stopAfter) source.Cancel();
-        }
-        public void EpochCompleted(EpochSummary summary) { }
-        public void PassStarted(string description, int images) { }
-        public void PassProgress(int imagesDone) { }
-        public void Message(string text) { }
-    }
-
-    /// <summary>Cancels the run as its <paramref name="pass"/>-th evaluation pass starts (the test split is one batch).</summary>
-    private sealed class StopInEvaluation(int pass, CancellationTokenSource source) : ITrainingObserver
-    {
-        private int _passes;
-        public void StageStarted(StageInfo stage) { }
-        public void StepCompleted(StepProgress progress) { }
-        public void EpochCompleted(EpochSummary summary) { }
-        public void PassStarted(string description, int images)
-        {
-            if (++_passes == pass) source.Cancel();
-        }
-        public void PassProgress(int imagesDone) { }
-        public void Message(string text) { }
-    }
-
-    /// <summary>Cancels the run as its first epoch ends, so that the next epoch's batch stream starts cancelled.</summary>
-    private sealed class StopAfterFirstEpoch(CancellationTokenSource source) : ITrainingObserver
-    {
-        public void StageStarted(StageInfo stage) { }
-        public void StepCompleted(StepProgress progress) { }
-        public void EpochCompleted(EpochSummary summary) => source.Cancel();
-        public void PassStarted(string description, int images) { }
-        public void PassProgress(int imagesDone) { }
-        public void Message(string text) { }
-    }
-
+    /// <summary>Trains the config's run; the stop... arguments interrupt it there, as a Ctrl-C would (see <see cref="CancelWhen"/>).</summary>
     private static RunResult Train(string config, int? stopAfterSteps = null, bool resume = false, int? stopInEvaluation = null,
-        bool stopAfterFirstEpoch = false)
+        int? stopAfterEpoch = null)
     {
         var options = ConfigLoader.Load(config);
         var data = DatasetCatalog.Load(options);
         using var source = new CancellationTokenSource();
-        ITrainingObserver observer = (stopAfterSteps, stopInEvaluation, stopAfterFirstEpoch) switch
-        {
-            ({ } steps, _, _) => new StopAfter(steps, source),
-            (_, { } pass, _) => new StopInEvaluation(pass, source),
-            (_, _, true) => new StopAfterFirstEpoch(source),
-            _ => SilentObserver.Instance,
-        };
+        var observer = new CancelWhen(source) { AfterStep = stopAfterSteps, AtPass = stopInEvaluation, AfterEpoch = stopAfterEpoch };
         return new Trainer(options, data, options.Output.Dir, observer, torch.CPU).Run(source.Token, resume);
     }
 
@@ -172,7 +127,7 @@ public class ResumeTests : IDisposable
         // eval_every: 3 no evaluation of epoch 2 does either.
         Train(ConfigFile("whole", StageOne, evalEvery: 3));
         string config = ConfigFile("cut_stream", StageOne, evalEvery: 3);
-        Assert.True(Train(config, stopAfterFirstEpoch: true).Interrupted);
+        Assert.True(Train(config, stopAfterEpoch: 1).Interrupted);
         Assert.Equal(1, Columns(_temp.Combine("runs", "cut_stream")).Length - 1);
 
         Assert.False(Train(config, resume: true).Interrupted);
