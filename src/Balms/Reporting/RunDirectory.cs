@@ -76,7 +76,8 @@ public sealed class RunDirectory
 
     private string AsideOf(string name) => PathOf(System.IO.Path.Combine(RunFileNames.EarlierRun, name));
 
-    private bool HoldsEarlierRun => Directory.Exists(PathOf(RunFileNames.EarlierRun));
+    /// <summary>Whether an earlier run's files wait in <see cref="RunFileNames.EarlierRun"/>.</summary>
+    public bool HoldsEarlierRun => Directory.Exists(PathOf(RunFileNames.EarlierRun));
 
     /// <summary>Deletes an earlier run's files set aside by <see cref="Fresh"/>, once this run has replaced them.</summary>
     public void DiscardEarlierRun()

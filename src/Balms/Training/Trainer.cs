@@ -153,10 +153,14 @@ public sealed class Trainer
             void RecordTrainingTime() => position.Totals.TrainingSeconds = secondsBefore + watch.Elapsed.TotalSeconds;
             // A checkpoint from before the epoch's time was recorded has none: its images do not count in images/s.
             long untimedImages = secondsBefore == 0 ? position.Totals.Seen : 0;
-            RunResult SaveAndStop(string where)
+            void SaveLatest()
             {
                 RecordTrainingTime();
                 Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
+            }
+            RunResult SaveAndStop(string where)
+            {
+                SaveLatest();
                 Log($"interrupted {where}, at epoch {epoch}, step {position.StepInEpoch}: the latest checkpoint is {Output.LatestCheckpoint}; continue with --resume");
                 return Interrupted(position, Output.Path);
             }
@@ -176,10 +180,7 @@ public sealed class Trainer
                 }
                 if (cancellation.IsCancellationRequested) return SaveAndStop("during training");
                 if (Training.CheckpointEverySteps is { } every && position.StepInEpoch % every == 0 && position.StepInEpoch < length.StepsPerEpoch)
-                {
-                    RecordTrainingTime();
-                    Checkpoint.Save(Output.LatestCheckpoint, CheckpointInfoFor(classCounts, position), model, optimizer, checkpointState());
-                }
+                    SaveLatest();
             }
             // The batch stream ends early, without a step to notice, when it is cancelled while waiting for a batch.
             if (position.StepInEpoch < length.StepsPerEpoch)
@@ -295,7 +296,7 @@ public sealed class Trainer
         }
         if (!File.Exists(run.LatestCheckpoint))
             throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run stopped before its first checkpoint)" +
-                (Directory.Exists(run.PathOf(RunFileNames.EarlierRun)) ? $"; the run it was replacing is in {run.PathOf(RunFileNames.EarlierRun)}" : ""));
+                (run.HoldsEarlierRun ? $"; the run it was replacing is in {run.PathOf(RunFileNames.EarlierRun)}" : ""));
         using var checkpoint = Checkpoint.Load(run.LatestCheckpoint);
         checkpoint.LoadInto(model, run.LatestCheckpoint);
         optimizer.LoadMomentum(checkpoint.MomentumBuffers());
