@@ -82,7 +82,39 @@ public sealed record ModelOptions
     /// AVX512-BF16 (docs/performance.md); without bfloat16 instructions it can be slower. The original trains in float32.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
+    /// <summary>The classifier on top of the backbone; the original's is linear.</summary>
+    public HeadOptions Head { get; init; } = new LinearHeadOptions();
 }
+
+/// <summary>
+/// The options of one classifier head, chosen by <c>model.head.type</c>; the head class that takes a record says so
+/// with <see cref="BuiltFromAttribute"/>. Checkpoints record the head's options (<see cref="ToRecord"/>) so that eval,
+/// predict and export rebuild the same head.
+/// </summary>
+public abstract record HeadOptions
+{
+    /// <summary>The options as a checkpoint records them: the config's own YAML form.</summary>
+    public string ToRecord() => ConfigWriter.ToYaml(this);
+
+    /// <summary>The head a checkpoint records; linear for checkpoints that record none (written before heads had options).</summary>
+    /// <param name="source">Names the checkpoint in errors.</param>
+    public static HeadOptions FromRecord(string? record, string source)
+    {
+        if (record is null) return new LinearHeadOptions();
+        try
+        {
+            return ConfigBinder.Bind<HeadOptions>(ConfigNode.ParseYaml(record, source));
+        }
+        catch (ConfigException e)
+        {
+            throw new BalmsException($"{source} records a classifier head this version cannot build: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The original's DotProductClassifier: logits = W·f + b.</summary>
+[ConfigType("linear")]
+public sealed record LinearHeadOptions : HeadOptions;
 
 public enum Precision { Float32, Bfloat16 }
 
@@ -129,13 +161,29 @@ public sealed record OutputOptions
     public string Dir { get; init; } = "runs/experiment";
 }
 
-public abstract record LossOptions;
+/// <summary>
+/// The options of one loss, chosen by <c>training.loss.type</c>. The loss class that takes a record says so with
+/// <see cref="BuiltFromAttribute"/>, so a new loss is its class and its options record, and nothing else changes.
+/// </summary>
+public abstract record LossOptions
+{
+    /// <summary>
+    /// True when the loss itself takes the training prior out of the logits (Balanced Softmax), so the model predicts
+    /// for balanced classes whatever the sampler.
+    /// </summary>
+    public virtual bool FitsBalancedPosterior => false;
+}
 
+/// <summary>Plain softmax cross-entropy (the original's SoftmaxLoss).</summary>
 [ConfigType("softmax")]
 public sealed record SoftmaxLossOptions : LossOptions;
 
+/// <summary>Balanced Softmax (the original's BalancedSoftmaxLoss), with n_c from the stage's training set.</summary>
 [ConfigType("balanced_softmax")]
-public sealed record BalancedSoftmaxLossOptions : LossOptions;
+public sealed record BalancedSoftmaxLossOptions : LossOptions
+{
+    public override bool FitsBalancedPosterior => true;
+}
 
 public abstract record SamplerOptions;
 

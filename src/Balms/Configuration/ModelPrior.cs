@@ -22,7 +22,7 @@ public static class ModelPriors
     /// sampling and (approximately) balanced with class-aware or meta-learned sampling.
     /// </summary>
     public static ModelPrior Of(TrainingOptions training) =>
-        training is { Loss: SoftmaxLossOptions, Sampler: InstanceSamplerOptions } ? ModelPrior.Train : ModelPrior.Balanced;
+        training is { Loss.FitsBalancedPosterior: false, Sampler: InstanceSamplerOptions } ? ModelPrior.Train : ModelPrior.Balanced;
 
     /// <summary>The name a checkpoint records for the prior of a training stage (see <see cref="Of"/>).</summary>
     public static string KeyFor(TrainingOptions training) => Of(training).ToKey();

@@ -54,7 +54,7 @@ public static class CheckpointEvaluation
         };
 
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
-            ComputePrecision.Of(options.Model.Precision));
+            ComputePrecision.Of(options.Model.Precision), options.Model.Head);
         string checkpointPath = ImageClassifier.ResolveCheckpoint(request.CheckpointPath);
         var modelPrior = LoadWeights(model, checkpointPath, request.ModelPrior, data, report);
         model.to(device);

@@ -56,7 +56,7 @@ public sealed class ImageClassifier : IDisposable
             throw new BalmsException($"{path} records no class names for its {info.ClassCount} classes; classify with a checkpoint written by ./balms train");
         var transform = PredictionTransform.For(info);
         var prior = ModelPriors.Resolve(modelPrior, info.ModelPrior, path);
-        var model = LongTailModel.Create(info.Backbone, info.InputChannels, info.ClassCount);
+        var model = LongTailModel.Create(info.Backbone, info.InputChannels, info.ClassCount, head: HeadOptions.FromRecord(info.Head, path));
         try
         {
             weights.CopyInto(model, includeClassifier: true);

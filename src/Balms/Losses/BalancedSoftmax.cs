@@ -1,3 +1,4 @@
+using Balms.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +8,7 @@ namespace Balms.Losses;
 /// Balanced Softmax (Ren et al. 2020): cross-entropy of logits + log n_c, where n_c is the number of training samples
 /// of class c. It fits the logits to the class-balanced posterior, so prediction takes the plain argmax of the logits.
 /// </summary>
+[BuiltFrom(typeof(BalancedSoftmaxLossOptions))]
 public sealed class BalancedSoftmax : LongTailLoss
 {
     private readonly double[] logClassCounts;
@@ -26,6 +28,8 @@ public sealed class BalancedSoftmax : LongTailLoss
         }
         logClassCounts = classCounts.Select(count => Math.Log(count)).ToArray();
     }
+
+    public BalancedSoftmax(BalancedSoftmaxLossOptions options, LossContext context) : this(context.ClassCounts) { }
 
     public int NumClasses => logClassCounts.Length;
 

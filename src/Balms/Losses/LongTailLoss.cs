@@ -1,14 +1,25 @@
+using Balms.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Balms.Losses;
 
+/// <summary>What a loss may need to know about the stage that trains with it.</summary>
+/// <param name="ClassCounts">n_c: training images per class.</param>
+/// <param name="Epochs">The stage's number of epochs (for losses that change during training).</param>
+public sealed record LossContext(long[] ClassCounts, int Epochs);
+
 /// <summary>
 /// A classification loss for long-tailed training: one job, a forward and an epoch hook (for losses whose weights
-/// change during training, such as deferred re-weighting).
+/// change during training, such as deferred re-weighting). Each loss class is marked with the options record it is
+/// built from (<see cref="BuiltFromAttribute"/>) and has a constructor (options, <see cref="LossContext"/>).
 /// </summary>
 public abstract class LongTailLoss : IDisposable
 {
+    /// <summary>The loss that <c>training.loss</c> names.</summary>
+    /// <exception cref="BalmsException">The options do not fit the stage (e.g. a class without training images).</exception>
+    public static LongTailLoss Create(LossOptions options, LossContext context) => BuiltFrom.Create<LongTailLoss>(options, context);
+
     /// <summary>Per-sample losses, shape [B].</summary>
     public abstract Tensor PerSample(Tensor logits, Tensor targets);
 

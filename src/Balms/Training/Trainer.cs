@@ -88,12 +88,6 @@ public sealed class Trainer
     {
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
-        using LongTailLoss loss = Training.Loss switch
-        {
-            BalancedSoftmaxLossOptions => new BalancedSoftmax(classCounts),
-            SoftmaxLossOptions => new SoftmaxCrossEntropy(),
-            var other => throw new UnreachableException($"no loss for {other.GetType().Name}"),
-        };
         using var model = CreateModel();
         bool decoupled = Training.Stage == TrainingStage.Decoupled;
         if (decoupled) LoadStageOne(model);
@@ -106,6 +100,7 @@ public sealed class Trainer
         int stepsPerEpoch = Math.Min(sampler.BatchesPerEpoch, Training.MaxStepsPerEpoch ?? int.MaxValue);
         var length = TrainingLength.Resolve(Training.NumIterations, Training.NumEpochs, loaderLength, stepsPerEpoch, warmupIterations);
         var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
+        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs));
         using var optimizer = CreateOptimizer(model, decoupled);
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, _options, _device)
@@ -262,7 +257,7 @@ public sealed class Trainer
         Tensor logits;
         if (metaUpdate is not null)
         {
-            logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, out double metaLoss));
+            logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, loss, out double metaLoss));
             position.Totals.MetaLossSum += metaLoss;
         }
         else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
@@ -400,7 +395,7 @@ public sealed class Trainer
     }
 
     private LongTailModel CreateModel() => LongTailModel.Create(_options.Model.Backbone, _data.InputChannels,
-        _data.ClassCount, ComputePrecision.Of(_options.Model.Precision));
+        _data.ClassCount, ComputePrecision.Of(_options.Model.Precision), _options.Model.Head);
 
     private static Tensor Features(LongTailModel model, Tensor images)
     {
@@ -503,6 +498,7 @@ public sealed class Trainer
         SelectionSplit = _data.SelectionSplit,
         InputTransform = _data.TestTransformKey.ToString(),
         ModelPrior = ModelPriors.KeyFor(Training),
+        Head = _options.Model.Head.ToRecord(),
     };
 
     private void WriteRunHeader(long[] classCounts)

@@ -37,6 +37,11 @@ public sealed record CheckpointInfo
     /// <see cref="Balms.Configuration.ModelPrior"/>); null in checkpoints written before it was recorded.
     /// </summary>
     public string? ModelPrior { get; init; }
+    /// <summary>
+    /// The classifier head's options in config YAML (see <see cref="HeadOptions.ToRecord"/>); null in checkpoints
+    /// written before heads had options, which are linear.
+    /// </summary>
+    public string? Head { get; init; }
 }
 
 /// <summary>

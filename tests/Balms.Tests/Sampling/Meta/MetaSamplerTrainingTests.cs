@@ -1,3 +1,4 @@
+using Balms.Losses;
 using Balms.Sampling.Meta;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -30,13 +31,13 @@ public class MetaSamplerTrainingTests
         var metaPool = Enumerable.Range(0, Classes)
             .Select(c => FeatureTensor(Enumerable.Range(0, 10 * MetaPerClass).Select(_ => Around(classMeans[c], random, 1.0)))).ToArray();
         var metaLabels = tensor(Enumerable.Range(0, Classes * MetaPerClass).Select(j => (long)(j / MetaPerClass)).ToArray());
-        var logCounts = tensor(Counts.Select(n => (float)Math.Log(n)).ToArray());
         var weight = new Parameter(zeros(Classes, Dim), requires_grad: true);
         var bias = new Parameter(zeros(Classes), requires_grad: true);
         Tensor? weightMomentum = null, biasMomentum = null;
 
         var options = new MetaSamplerSettings(BatchSize, InitPow: 0, LearningRate: SamplerLearningRate, Seed: 3);
         using var sampler = new MetaSampler(labels, Classes, options);
+        using var balancedSoftmax = new BalancedSoftmax(Counts.Select(n => (long)n).ToArray());
         var initial = sampler.Weights.ClassProbabilities();
 
         for (int epoch = 0; epoch < Epochs; epoch++)
@@ -47,10 +48,10 @@ public class MetaSamplerTrainingTests
                 var batchFeatures = features.index_select(0, batchIndex);
                 var classifier = new LinearClassifierSnapshot(weight, bias, ClassifierLearningRate,
                     weightMomentum, biasMomentum, Momentum, WeightDecay);
-                sampler.Update(classifier, batchFeatures, new MetaBatch(MetaFeatures(metaPool, random), metaLabels));
+                sampler.Update(classifier, batchFeatures, new MetaBatch(MetaFeatures(metaPool, random), metaLabels), balancedSoftmax);
 
                 var batchLabels = tensor(batch.Select(i => (long)labels[i]).ToArray());
-                var loss = nn.functional.cross_entropy(batchFeatures.matmul(weight.t()) + bias + logCounts, batchLabels);
+                var loss = balancedSoftmax.Forward(batchFeatures.matmul(weight.t()) + bias, batchLabels);
                 var gradients = torch.autograd.grad([loss], [weight, bias]);
                 weightMomentum = SgdStep(weight, gradients[0], weightMomentum).MoveToOuterDisposeScope();
                 biasMomentum = SgdStep(bias, gradients[1], biasMomentum).MoveToOuterDisposeScope();
