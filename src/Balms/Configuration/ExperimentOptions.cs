@@ -120,6 +120,23 @@ public enum Precision { Float32, Bfloat16 }
 
 public enum TrainingStage { EndToEnd, Decoupled }
 
+/// <summary>Which training images a decoupled stage trains on.</summary>
+public enum Stage2Subset
+{
+    /// <summary>
+    /// Stage 1's own images: a stage-1 checkpoint from a run that trained on other images is refused (another
+    /// data_seed could put its training images in this run's test or val split).
+    /// </summary>
+    SameAsStage1,
+
+    /// <summary>
+    /// A long-tailed subset drawn afresh with this stage's data.data_seed, as the original's CIFAR-LT stage 2 does
+    /// (it seeds nothing, so every run draws new images, mostly tail images stage 1 never saw). Only for datasets
+    /// whose test split is fixed whatever the seed.
+    /// </summary>
+    Redraw,
+}
+
 public sealed record TrainingOptions
 {
     public TrainingStage Stage { get; init; } = TrainingStage.EndToEnd;
@@ -133,6 +150,13 @@ public sealed record TrainingOptions
     public ScheduleOptions Schedule { get; init; } = new CosineScheduleOptions();
     /// <summary>Decoupled stage: the stage-1 run directory or checkpoint file to start from.</summary>
     public string? ModelDir { get; init; }
+    /// <summary>
+    /// Decoupled stage: draw a fresh classifier, as the original does for its linear head (true), or start from the
+    /// stage-1 classifier's weights (false).
+    /// </summary>
+    public bool ResetClassifier { get; init; } = true;
+    /// <summary>Decoupled stage: stage 1's training images, or a subset drawn afresh (see <see cref="Configuration.Stage2Subset"/>).</summary>
+    public Stage2Subset Stage2Subset { get; init; } = Stage2Subset.SameAsStage1;
     /// <summary>
     /// Decoupled stage: also freeze BatchNorm statistics. The original keeps BatchNorm in train mode (false), so its
     /// running statistics keep moving with the stage-2 batches.

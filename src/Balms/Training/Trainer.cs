@@ -421,13 +421,24 @@ public sealed class Trainer
             if (info.InputChannels != _data.InputChannels)
                 throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
         }
-        TrainingDataMatch.Check(weights.Info, _data);
+        bool redraw = Training.Stage2Subset == Stage2Subset.Redraw;
+        TrainingDataMatch.Check(weights.Info, _data, sameTrainingImages: !redraw);
+        if (redraw) Log(DescribeRedraw(path));
         // A PyTorch file does not name its architecture: matching every backbone tensor by name and shape checks it.
-        weights.CopyInto(model, includeClassifier: false);
+        weights.CopyInto(model, includeClassifier: !Training.ResetClassifier);
         // As the original: a fresh classifier on the frozen stage-1 backbone.
-        model.Head.ResetParameters();
+        if (Training.ResetClassifier) model.Head.ResetParameters();
         model.FreezeBackbone();
-        Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
+        Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; " +
+            (Training.ResetClassifier ? "classifier re-initialised" : "classifier kept from stage 1"));
+    }
+
+    private string DescribeRedraw(string stageOneCheckpoint)
+    {
+        string drawn = $"stage 2 trains on its own long-tailed draw (data_seed {_options.Data.DataSeed}, training.stage2_subset: redraw)";
+        if (TrainingDataMatch.TrainIndicesOfItsRun(stageOneCheckpoint) is not { } stageOne) return drawn + "; the stage-1 run records no training images to compare with";
+        int shared = _data.TrainIndices.Intersect(stageOne).Count();
+        return drawn + $": {shared} of its {_data.TrainIndices.Count} images were in stage 1's training set";
     }
 
     private const string OriginalStageOneCheckpoint = "final_model_checkpoint.pth";

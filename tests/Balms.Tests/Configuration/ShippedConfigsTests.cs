@@ -48,11 +48,23 @@ public class ShippedConfigsTests
                 && (modelDir == options.Output.Dir || modelDir.StartsWith(options.Output.Dir + "/seed_")))
             .ToList();
         var stageOne = Assert.Single(stageOnes);
-        // Every data setting that selects or prepares images (threads and prefetch aside), or a stage 2 refuses its stage 1.
-        DataOptions Selection(ExperimentOptions options) => options.Data with { Workers = 0, Prefetch = 0 };
+        // Every data setting that selects or prepares images (threads and prefetch aside), or a stage 2 refuses its
+        // stage 1; a stage 2 that draws its own subset differs in the seed of that draw, and must.
+        bool redraw = stageTwo.Training.Stage2Subset == Stage2Subset.Redraw;
+        DataOptions Selection(ExperimentOptions options) => options.Data with { Workers = 0, Prefetch = 0, DataSeed = redraw ? 0 : options.Data.DataSeed };
         Assert.Equal(Selection(stageOne), Selection(stageTwo));
+        if (redraw) Assert.NotEqual(stageOne.Data.DataSeed, stageTwo.Data.DataSeed);
         Assert.Equal(stageOne.Model.Backbone, stageTwo.Model.Backbone);
     }
+
+    /// <summary>The original's CIFAR-LT stage 2 draws a new subset every run (it seeds nothing); ours do the same, seeded.</summary>
+    [Theory]
+    [InlineData("CIFAR10_LT/decouple_balanced_softmax_imba200.yaml")]
+    [InlineData("CIFAR10_LT/balms_imba200.yaml")]
+    [InlineData("CIFAR100_LT/decouple_balanced_softmax_imba200.yaml")]
+    [InlineData("CIFAR100_LT/balms_imba200.yaml")]
+    public void CifarStageTwoConfigsDrawTheirOwnSubset(string relativePath) =>
+        Assert.Equal(Stage2Subset.Redraw, Load(relativePath).Training.Stage2Subset);
 
     /// <summary>Table 2.2 of the reference (the original configs); "-" = no Meta Sampler.</summary>
     [Theory]

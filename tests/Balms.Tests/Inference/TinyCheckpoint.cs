@@ -14,6 +14,9 @@ internal static class TinyCheckpoint
     public static string Write(string path, double[] bias, string[] classNames, long[] classCounts,
         string? modelPrior = "balanced", string? inputTransform = "imagenet:32", int? classifierSeed = null)
     {
+        // The backbone's random weights decide the features, and with drawn classifier weights the predictions: seeded,
+        // so that a test does not depend on what ran before it.
+        torch.manual_seed(classifierSeed ?? 0);
         using var model = LongTailModel.Create("resnet32", 3, bias.Length);
         using (torch.no_grad())
         {
