@@ -65,6 +65,8 @@ public static class ConfigLoader
             throw new ConfigException("'training.sampler.type: meta' (BALMS) needs 'training.stage: decoupled'");
         if (training.Sampler is MetaSamplerOptions { CacheMetaFeatures: true } && !training.FreezeBatchNorm)
             throw new ConfigException("'training.sampler.cache_meta_features: true' needs 'training.freeze_batch_norm: true': with BatchNorm in train mode a feature depends on the rest of its batch, so it cannot be computed once");
+        if (options.Training.Schedule is StepScheduleOptions { EndLr: not 0 })
+            throw new ConfigException("'training.schedule.end_lr' does not apply to the step schedule (it multiplies the rate by gamma every step_epochs epochs)");
         if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
             throw new ConfigException("'training.schedule.base_lr' must be > 0");
     }

@@ -253,6 +253,18 @@ public abstract record ScheduleOptions
 public sealed record CosineScheduleOptions : ScheduleOptions;
 
 /// <summary>
+/// PyTorch's StepLR, as OLTR and classifier-balancing fine-tune Places-LT: the rate is multiplied by gamma every
+/// step_epochs epochs (epoch e trains at lr·gamma^⌊e / step_epochs⌋, the scheduler being stepped at each epoch's start).
+/// end_lr does not apply.
+/// </summary>
+[ConfigType("step")]
+public sealed record StepScheduleOptions : ScheduleOptions
+{
+    [Range(1)] public int StepEpochs { get; init; } = 10;
+    [Range(0, 1)] public double Gamma { get; init; } = 0.1;
+}
+
+/// <summary>
 /// The original's CosineAnnealingLRWarmup: linear from base_lr to warmup_lr over the warmup epochs, then cosine from
 /// warmup_lr to end_lr. Each parameter group is scaled by its lr / base_lr.
 /// </summary>

@@ -77,9 +77,9 @@ public class ConfigLoaderTests
     [Fact]
     public void AnUnknownTypeSetOnTheCommandLineIsBlamedOnTheCommandLine()
     {
-        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.schedule.type=step"]));
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.schedule.type=exponential"]));
 
-        Assert.Contains("unknown type 'step' (--set training.schedule.type)", error.Message);
+        Assert.Contains("unknown type 'exponential' (--set training.schedule.type)", error.Message);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class ShippedConfigsTests
         Assert.False(string.IsNullOrWhiteSpace(options.Name));
     }
 
-    /// <summary>Every shipped stage-2 config that starts from a stage 1 of ours (Places-LT's start from the original's .pth).</summary>
+    /// <summary>Every shipped stage-2 config that starts from a stage 1 of ours (or, like Places-LT's, from its folder).</summary>
     public static TheoryData<string> StageTwoConfigsOnOurStageOne()
     {
         var data = new TheoryData<string>();
@@ -99,8 +99,26 @@ public class ShippedConfigsTests
         }
         if (stage == TrainingStage.Decoupled)
             Assert.Equal(
-                relativePath.StartsWith("ImageNet") ? "runs/ImageNet_LT/models/resnet10_uniform_e90" : "runs/Places_LT/models/resnet152_uniform/final_model_checkpoint.pth",
+                relativePath.StartsWith("ImageNet") ? "runs/ImageNet_LT/models/resnet10_uniform_e90" : "runs/Places_LT/models/resnet152_uniform",
                 training.ModelDir);
+    }
+
+    /// <summary>The Places-LT "Softmax" row: OLTR's stage-1 fine-tuning of an ImageNet-pretrained ResNet-152.</summary>
+    [Fact]
+    public void PlacesStageOneFineTunesAnImageNetResNet152AsOltr()
+    {
+        var options = Load("Places_LT/softmax_resnet152.yaml");
+        var training = options.Training;
+
+        Assert.Equal((DatasetKind.PlacesLt, "resnet152"), (options.Data.Dataset, options.Model.Backbone));
+        Assert.Equal("pretrained/resnet152-394f9c45.pth", options.Model.Pretrained);
+        Assert.Equal((TrainingStage.EndToEnd, "softmax"), (training.Stage, ConfigBinder.VariantName(training.Loss)));
+        Assert.IsType<InstanceSamplerOptions>(training.Sampler);
+        Assert.Equal((128, 30), (training.BatchSize, training.NumEpochs));
+        Assert.Equal((0.1, 0.001, 0.9, 5e-4), (training.Optimizer.Lr, training.Optimizer.BackboneLr, training.Optimizer.Momentum, training.Optimizer.WeightDecay));
+        var step = Assert.IsType<StepScheduleOptions>(training.Schedule);
+        Assert.Equal((10, 0.1), (step.StepEpochs, step.Gamma));
+        Assert.Equal("runs/Places_LT/models/resnet152_uniform", options.Output.Dir);
     }
 
     [Theory]
