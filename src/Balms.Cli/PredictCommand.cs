@@ -44,7 +44,7 @@ public static class PredictCommand
 
     /// <summary>--model-prior, for checkpoints that do not record the prior their model was trained for.</summary>
     public static ModelPrior? ModelPriorOption(Arguments arguments) =>
-        arguments.One("--model-prior") is { } key ? ModelPriors.Parse(key, "--model-prior") : null;
+        arguments.One("--model-prior") is { } key ? ModelPrior.Parse(key, "--model-prior") : null;
 
     private static string TableRow(ImagePredictions image) =>
         string.Join('\t', new[] { image.Path }.Concat(image.Top.SelectMany(p => new[] { p.ClassName, Probability(p.Probability) })));

@@ -192,10 +192,11 @@ public sealed record OutputOptions
 public abstract record LossOptions
 {
     /// <summary>
-    /// True when the loss itself takes the training prior out of the logits (Balanced Softmax), so the model predicts
-    /// for balanced classes whatever the sampler.
+    /// The class prior the loss fits the logits to when the labels of its batches follow <paramref name="batchPrior"/>:
+    /// that prior itself for cross-entropy; less the training prior for a loss that takes it out of the logits
+    /// (Balanced Softmax: balanced with instance sampling); re-weighted for a class-balanced loss.
     /// </summary>
-    public virtual bool FitsBalancedPosterior => false;
+    public virtual ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior;
 }
 
 /// <summary>Plain softmax cross-entropy (the original's SoftmaxLoss).</summary>
@@ -206,7 +207,7 @@ public sealed record SoftmaxLossOptions : LossOptions;
 [ConfigType("balanced_softmax")]
 public sealed record BalancedSoftmaxLossOptions : LossOptions
 {
-    public override bool FitsBalancedPosterior => true;
+    public override ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior.DividedByTrain(1);
 }
 
 public abstract record SamplerOptions;

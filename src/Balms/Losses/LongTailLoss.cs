@@ -20,11 +20,11 @@ public abstract class LongTailLoss : IDisposable
     /// <exception cref="BalmsException">The options do not fit the stage (e.g. a class without training images).</exception>
     public static LongTailLoss Create(LossOptions options, LossContext context) => BuiltFrom.Create<LongTailLoss>(options, context);
 
-    /// <summary>Per-sample losses, shape [B].</summary>
+    /// <summary>Per-sample losses, shape [B] (a re-weighted loss includes each sample's class weight).</summary>
     public abstract Tensor PerSample(Tensor logits, Tensor targets);
 
-    /// <summary>Mean loss over the batch.</summary>
-    public Tensor Forward(Tensor logits, Tensor targets)
+    /// <summary>The batch's loss: the mean of the per-sample losses (re-weighted losses divide by their weights' sum).</summary>
+    public virtual Tensor Forward(Tensor logits, Tensor targets)
     {
         using var perSample = PerSample(logits, targets);
         return perSample.mean();
