@@ -67,5 +67,6 @@ public static class ConfigLoader
             throw new ConfigException("'training.sampler.cache_meta_features: true' needs 'training.freeze_batch_norm: true': with BatchNorm in train mode a feature depends on the rest of its batch, so it cannot be computed once");
         if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
             throw new ConfigException("'training.schedule.base_lr' must be > 0");
+        LossMethodRules.Validate(options);
     }
 }

@@ -197,6 +197,9 @@ public abstract record LossOptions
     /// (Balanced Softmax: balanced with instance sampling); re-weighted for a class-balanced loss.
     /// </summary>
     public virtual ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior;
+
+    /// <summary>The classifier head the loss needs (its <c>model.head</c> options type); null = any.</summary>
+    public virtual Type? RequiredHead => null;
 }
 
 /// <summary>Plain softmax cross-entropy (the original's SoftmaxLoss).</summary>

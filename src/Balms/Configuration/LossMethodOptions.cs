@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Balms.Configuration;
 
 /// <summary>
@@ -36,4 +38,53 @@ public sealed record ClassBalancedLossOptions : LossOptions
     [Range(0, 10)] public double Gamma { get; init; }
 
     public override ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior.Reweighted(Beta);
+}
+
+/// <summary>
+/// LDAM (Cao et al., NeurIPS 2019): the true class's cosine logit lowered by the margin Delta_c = C / n_c^(1/4), C chosen
+/// so that the largest margin is max_m, on the normalised (cosine) classifier head whose scale s turns cosines into
+/// logits; with deferred re-weighting (DRW) the class-balanced weights of drw_beta switch on at drw_epoch.
+/// </summary>
+[ConfigType("ldam")]
+public sealed record LdamLossOptions : LossOptions
+{
+    /// <summary>The largest margin, in cosine units (the authors' 0.5).</summary>
+    [Range(0, 2)] public double MaxM { get; init; } = 0.5;
+    /// <summary>First epoch (counted from 1) trained with the class-balanced weights; null = LDAM without DRW.</summary>
+    [Range(1)] public int? DrwEpoch { get; init; }
+    /// <summary>beta of the deferred class-balanced weights (the authors' 0.9999).</summary>
+    [Range(0, 1)] public double DrwBeta { get; init; } = 0.9999;
+
+    /// <summary>The margins are in cosine units: the head must be the normalised classifier.</summary>
+    public override Type? RequiredHead => typeof(CosineHeadOptions);
+
+    /// <summary>
+    /// The weights that end the stage shift the prior as class-balanced weighting does; the margins, which only lower
+    /// the true class's logit during training, are not a prior shift and are not counted.
+    /// </summary>
+    public override ModelPrior FittedPrior(ModelPrior batchPrior) => DrwEpoch is null ? batchPrior : batchPrior.Reweighted(DrwBeta);
+}
+
+/// <summary>
+/// The normalised (cosine) classifier of LDAM: logits = scale * cos(f, w_c), without bias. The scale turns cosines into
+/// logits for the loss and for the probabilities of evaluation and prediction.
+/// </summary>
+[ConfigType("cosine")]
+public sealed record CosineHeadOptions : HeadOptions
+{
+    [Range(1, 100)] public double Scale { get; init; } = 30;
+}
+
+/// <summary>The config checks of the combinations these methods allow, one line each (called by <see cref="ConfigLoader"/>).</summary>
+internal static class LossMethodRules
+{
+    public static void Validate(ExperimentOptions options)
+    {
+        var training = options.Training;
+        var head = options.Model.Head;
+        if (training.Loss.RequiredHead is { } required && head.GetType() != required)
+            throw new ConfigException($"'training.loss.type: {ConfigBinder.VariantName(training.Loss)}' needs 'model.head.type: {required.GetCustomAttribute<ConfigTypeAttribute>()!.Name}', got '{ConfigBinder.VariantName(head)}'");
+        if (training.Sampler is MetaSamplerOptions && head is not LinearHeadOptions)
+            throw new ConfigException($"'training.sampler.type: meta' (BALMS) needs 'model.head.type: linear', got '{ConfigBinder.VariantName(head)}': the Meta Sampler's virtual step updates a linear classifier");
+    }
 }

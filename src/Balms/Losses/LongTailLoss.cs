@@ -7,7 +7,8 @@ namespace Balms.Losses;
 /// <summary>What a loss may need to know about the stage that trains with it.</summary>
 /// <param name="ClassCounts">n_c: training images per class.</param>
 /// <param name="Epochs">The stage's number of epochs (for losses that change during training).</param>
-public sealed record LossContext(long[] ClassCounts, int Epochs);
+/// <param name="Head">The classifier head's options (LDAM reads the cosine head's scale); null = linear.</param>
+public sealed record LossContext(long[] ClassCounts, int Epochs, HeadOptions? Head = null);
 
 /// <summary>
 /// A classification loss for long-tailed training: one job, a forward and an epoch hook (for losses whose weights

@@ -100,7 +100,7 @@ public sealed class Trainer
         int stepsPerEpoch = Math.Min(sampler.BatchesPerEpoch, Training.MaxStepsPerEpoch ?? int.MaxValue);
         var length = TrainingLength.Resolve(Training.NumIterations, Training.NumEpochs, loaderLength, stepsPerEpoch, warmupIterations);
         var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
-        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs));
+        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs, _options.Model.Head));
         using var optimizer = CreateOptimizer(model, decoupled);
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, _options, _device)

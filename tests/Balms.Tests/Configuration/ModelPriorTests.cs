@@ -18,6 +18,8 @@ public class ModelPriorTests
         { new FocalLossOptions(), new InstanceSamplerOptions(), "train" },
         { new ClassBalancedLossOptions { Beta = 0.999 }, new InstanceSamplerOptions(), "train/effective_number(0.999)" },
         { new ClassBalancedLossOptions { Beta = 0.99 }, new ClassAwareSamplerOptions(), "balanced/effective_number(0.99)" },
+        { new LdamLossOptions(), new InstanceSamplerOptions(), "train" },
+        { new LdamLossOptions { DrwEpoch = 3 }, new InstanceSamplerOptions(), "train/effective_number(0.9999)" },
     };
 
     [Theory]

@@ -120,6 +120,25 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "in_eval");
     }
 
+    /// <summary>LDAM-DRW changes its loss at the DRW epoch: a run cut after it resumes with the weights on.</summary>
+    [Fact]
+    public void AnLdamDrwRunInterruptedAfterTheSwitchResumesToTheSameResult()
+    {
+        string training = "  loss: {type: ldam, drw_epoch: 2}\n  optimizer: {lr: 0.05}";
+        string Config(string name)
+        {
+            string path = ConfigFile(name, training);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("training:", "model:\n  head: {type: cosine, scale: 30}\ntraining:"));
+            return path;
+        }
+        Train(Config("ldam_whole"));
+        string config = Config("ldam_cut");
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted);
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "ldam_whole"), _temp.Combine("runs", "ldam_cut"));
+        AssertSameMetricsIgnoringName("ldam_whole", "ldam_cut");
+    }
+
     [Fact]
     public void AnEpochWhoseBatchStreamStopsAtOnceIsNotCountedAsDone()
     {
