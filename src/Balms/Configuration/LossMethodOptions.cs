@@ -75,6 +75,16 @@ public sealed record CosineHeadOptions : HeadOptions
     [Range(1, 100)] public double Scale { get; init; } = 30;
 }
 
+/// <summary>
+/// The MaxNorm constraint of weight balancing (Alshammari et al., CVPR 2022): after every optimiser step each class's
+/// weight vector of the linear classifier is projected onto the ball of radius r = min + threshold * (max - min) of the
+/// per-class norms of the classifier the stage starts from (the authors' per-layer threshold); the bias is free.
+/// </summary>
+public sealed record MaxNormOptions
+{
+    [Range(0, 1)] public double Threshold { get; init; } = 0.1;
+}
+
 /// <summary>The config checks of the combinations these methods allow, one line each (called by <see cref="ConfigLoader"/>).</summary>
 internal static class LossMethodRules
 {
@@ -86,5 +96,9 @@ internal static class LossMethodRules
             throw new ConfigException($"'training.loss.type: {ConfigBinder.VariantName(training.Loss)}' needs 'model.head.type: {required.GetCustomAttribute<ConfigTypeAttribute>()!.Name}', got '{ConfigBinder.VariantName(head)}'");
         if (training.Sampler is MetaSamplerOptions && head is not LinearHeadOptions)
             throw new ConfigException($"'training.sampler.type: meta' (BALMS) needs 'model.head.type: linear', got '{ConfigBinder.VariantName(head)}': the Meta Sampler's virtual step updates a linear classifier");
+        if (training.MaxNorm is not null && (training.Stage != TrainingStage.Decoupled || training.ResetClassifier))
+            throw new ConfigException("'training.max_norm' constrains the classifier a stage starts from (weight balancing's stage 2): it needs 'training.stage: decoupled' with 'training.reset_classifier: false'; an end-to-end stage or a fresh classifier has none to constrain");
+        if (training.MaxNorm is not null && head is not LinearHeadOptions)
+            throw new ConfigException($"'training.max_norm' constrains the per-class weights of the linear classifier; the {ConfigBinder.VariantName(head)} head has none to constrain");
     }
 }

@@ -94,6 +94,9 @@ public sealed class Trainer
         else if (_options.Model.Pretrained is { } pretrained)
             Log($"backbone initialised from {pretrained} ({ModelWeights.LoadInto(model, pretrained, includeClassifier: false).Summary})");
         model.to(_device);
+        // From the classifier the stage starts with, before a resume loads a later one.
+        var maxNorm = Training.MaxNorm is { } maxNormOptions ? MaxNormConstraint.For(model.Head, maxNormOptions) : null;
+        if (maxNorm is not null) Log($"MaxNorm: every class's classifier weights are kept within norm {maxNorm.Radius:G4}");
 
         var sampler = CreateSampler(classCounts, out int loaderLength);
         int warmupIterations = Training.Schedule is WarmupCosineScheduleOptions warm ? warm.WarmupIterations : 0;
@@ -169,6 +172,7 @@ public sealed class Trainer
                 using (torch.NewDisposeScope())
                 {
                     double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, batch, decoupled, lr, epoch, schedule, position);
+                    maxNorm?.Project();
                     position.StepInEpoch++;
                     position.GlobalStep++;
                     _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));

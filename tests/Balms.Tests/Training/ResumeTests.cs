@@ -120,6 +120,20 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "in_eval");
     }
 
+    /// <summary>MaxNorm's radius comes from the stage-1 classifier, not from the weights a resume continues with.</summary>
+    [Fact]
+    public void AWeightBalancingStageTwoResumesWithItsRadius()
+    {
+        Train(ConfigFile("stage1", StageOne));
+        string stageTwo = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  reset_classifier: false\n  loss: class_balanced\n  max_norm: {{threshold: 0.2}}\n  optimizer: {{lr: 0.5, weight_decay: 0.1}}";
+        Train(ConfigFile("wb_whole", stageTwo));
+        string config = ConfigFile("wb_cut", stageTwo);
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted);
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "wb_whole"), _temp.Combine("runs", "wb_cut"));
+        AssertSameMetricsIgnoringName("wb_whole", "wb_cut");
+    }
+
     /// <summary>LDAM-DRW changes its loss at the DRW epoch: a run cut after it resumes with the weights on.</summary>
     [Fact]
     public void AnLdamDrwRunInterruptedAfterTheSwitchResumesToTheSameResult()
