@@ -168,6 +168,8 @@ public sealed record TrainingOptions
     [Range(1)] public int? CheckpointEverySteps { get; init; }
     /// <summary>Optional cap on steps per epoch, for quick runs; null keeps floor(N / batch).</summary>
     [Range(1)] public int? MaxStepsPerEpoch { get; init; }
+    /// <summary>End-to-end stage: mixup or CutMix of the training images (see <see cref="MixOptions"/>); null = none.</summary>
+    public MixOptions? Mix { get; init; }
     /// <summary>Decoupled stage: weight balancing's MaxNorm constraint on the classifier (see <see cref="MaxNormOptions"/>); null = none.</summary>
     public MaxNormOptions? MaxNorm { get; init; }
 }

@@ -76,6 +76,27 @@ public sealed record CosineHeadOptions : HeadOptions
 }
 
 /// <summary>
+/// Mixing two training images and their labels, for end-to-end training (<c>training.mix</c>). Every loss trains on
+/// mixed images as lambda * loss(y_a) + (1 - lambda) * loss(y_b), with lambda drawn from Beta(alpha, alpha) per batch and
+/// y_b the labels of the batch in a shuffled order.
+/// </summary>
+public abstract record MixOptions
+{
+    [Range(0, 100, MinimumExclusive = true)] public double Alpha { get; init; } = 1.0;
+}
+
+/// <summary>mixup (Zhang et al., ICLR 2018): the whole images blended, lambda * x_a + (1 - lambda) * x_b.</summary>
+[ConfigType("mixup")]
+public sealed record MixupOptions : MixOptions;
+
+/// <summary>
+/// CutMix (Yun et al., ICCV 2019): a box covering about 1 - lambda of the image pasted from x_b, lambda then set to the
+/// share of x_a that remains.
+/// </summary>
+[ConfigType("cutmix")]
+public sealed record CutMixOptions : MixOptions;
+
+/// <summary>
 /// The MaxNorm constraint of weight balancing (Alshammari et al., CVPR 2022): after every optimiser step each class's
 /// weight vector of the linear classifier is projected onto the ball of radius r = min + threshold * (max - min) of the
 /// per-class norms of the classifier the stage starts from (the authors' per-layer threshold); the bias is free.
@@ -96,6 +117,8 @@ internal static class LossMethodRules
             throw new ConfigException($"'training.loss.type: {ConfigBinder.VariantName(training.Loss)}' needs 'model.head.type: {required.GetCustomAttribute<ConfigTypeAttribute>()!.Name}', got '{ConfigBinder.VariantName(head)}'");
         if (training.Sampler is MetaSamplerOptions && head is not LinearHeadOptions)
             throw new ConfigException($"'training.sampler.type: meta' (BALMS) needs 'model.head.type: linear', got '{ConfigBinder.VariantName(head)}': the Meta Sampler's virtual step updates a linear classifier");
+        if (training.Mix is not null && training.Stage != TrainingStage.EndToEnd)
+            throw new ConfigException("'training.mix' (mixup, CutMix) applies to end-to-end training only ('training.stage: end_to_end')");
         if (training.MaxNorm is not null && (training.Stage != TrainingStage.Decoupled || training.ResetClassifier))
             throw new ConfigException("'training.max_norm' constrains the classifier a stage starts from (weight balancing's stage 2): it needs 'training.stage: decoupled' with 'training.reset_classifier: false'; an end-to-end stage or a fresh classifier has none to constrain");
         if (training.MaxNorm is not null && head is not LinearHeadOptions)

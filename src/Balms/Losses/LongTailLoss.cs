@@ -31,6 +31,17 @@ public abstract class LongTailLoss : IDisposable
         return perSample.mean();
     }
 
+    /// <summary>
+    /// The loss of mixed images (mixup, CutMix): lambda * loss(targets) + (1 - lambda) * loss(otherTargets), each term
+    /// this loss's own batch loss, so that prior shifts, margins and class weights apply to both labels of a sample.
+    /// </summary>
+    public Tensor Forward(Tensor logits, Tensor targets, Tensor otherTargets, double lambda)
+    {
+        using var first = Forward(logits, targets);
+        using var second = Forward(logits, otherTargets);
+        return first * lambda + second * (1 - lambda);
+    }
+
     public virtual void OnEpochStart(int epoch) { }
 
     /// <summary>Releases tensors the loss keeps between calls (e.g. a log-prior).</summary>

@@ -7,6 +7,7 @@ using Balms.Models;
 using Balms.Reporting;
 using Balms.Sampling;
 using Balms.Training.Checkpoints;
+using Balms.Training.Mixing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -97,6 +98,7 @@ public sealed class Trainer
         // From the classifier the stage starts with, before a resume loads a later one.
         var maxNorm = Training.MaxNorm is { } maxNormOptions ? MaxNormConstraint.For(model.Head, maxNormOptions) : null;
         if (maxNorm is not null) Log($"MaxNorm: every class's classifier weights are kept within norm {maxNorm.Radius:G4}");
+        var mixing = Training.Mix is { } mix ? BatchMixing.Create(mix, _options.Seed) : null;
 
         var sampler = CreateSampler(classCounts, out int loaderLength);
         int warmupIterations = Training.Schedule is WarmupCosineScheduleOptions warm ? warm.WarmupIterations : 0;
@@ -171,7 +173,7 @@ public sealed class Trainer
                 using (batch)
                 using (torch.NewDisposeScope())
                 {
-                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, batch, decoupled, lr, epoch, schedule, position);
+                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, mixing, batch, decoupled, lr, epoch, schedule, position);
                     maxNorm?.Project();
                     position.StepInEpoch++;
                     position.GlobalStep++;
@@ -256,16 +258,18 @@ public sealed class Trainer
 
     /// <summary>One optimisation step (with the BALMS meta update first when the Meta Sampler is used); returns the loss.</summary>
     private double TrainStep(LongTailModel model, LongTailLoss loss, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate,
-        Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
+        BatchMixing? mixing, Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
     {
         Tensor logits;
+        // Mixing is for end-to-end stages only (the config says so); training accuracy counts the batch's own labels.
+        var mixed = mixing?.Mix(batch.Images, batch.Labels, epoch, position.StepInEpoch);
         if (metaUpdate is not null)
         {
             logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, loss, out double metaLoss));
             position.Totals.MetaLossSum += metaLoss;
         }
-        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
-        var batchLoss = loss.Forward(logits, batch.Labels);
+        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(mixed?.Images ?? batch.Images);
+        var batchLoss = mixed is null ? loss.Forward(logits, batch.Labels) : loss.Forward(logits, batch.Labels, mixed.OtherLabels, mixed.Lambda);
         optimizer.ZeroGrad();
         batchLoss.backward();
         double lossValue = batchLoss.item<float>();

@@ -95,6 +95,13 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AMixupAlphaOutOfRangeIsOneLine()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--set", "training.mix={type: mixup, alpha: 0}");
+        Assert.Contains("'training.mix.alpha' must be > 0 and <= 100, got 0", result.Error);
+    }
+
+    [Fact]
     public void LabelOutOfRangeNamesTheFile()
     {
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));

@@ -120,6 +120,26 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "in_eval");
     }
 
+    /// <summary>mixup's and CutMix's draws come from the seed and the step's position: a resumed run mixes the same.</summary>
+    [Theory]
+    [InlineData("mixup", "balanced_softmax")]
+    [InlineData("cutmix", "{type: class_balanced, beta: 0.99, gamma: 1}")]
+    public void AMixedRunInterruptedMidEpochResumesToTheSameResult(string mix, string loss)
+    {
+        string training = $"  loss: {loss}\n  optimizer: {{lr: 0.05}}\n  mix: {{type: {mix}, alpha: 0.5}}";
+        Train(ConfigFile("mixed_whole", training));
+        string config = ConfigFile("mixed_cut", training);
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted); // inside epoch 2
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "mixed_whole"), _temp.Combine("runs", "mixed_cut"));
+        AssertSameMetricsIgnoringName("mixed_whole", "mixed_cut");
+        // The mixing takes part: without it the same run ends elsewhere.
+        Train(ConfigFile("unmixed", $"  loss: {loss}\n  optimizer: {{lr: 0.05}}"));
+        using var mixed = Checkpoint.Load(_temp.Combine("runs", "mixed_whole", "checkpoints", "latest.safetensors"));
+        using var unmixed = Checkpoint.Load(_temp.Combine("runs", "unmixed", "checkpoints", "latest.safetensors"));
+        Assert.False(mixed.Tensors["classifier.fc.weight"].bytes.SequenceEqual(unmixed.Tensors["classifier.fc.weight"].bytes));
+    }
+
     /// <summary>MaxNorm's radius comes from the stage-1 classifier, not from the weights a resume continues with.</summary>
     [Fact]
     public void AWeightBalancingStageTwoResumesWithItsRadius()
