@@ -11,7 +11,7 @@ namespace Balms.Cli;
 /// </summary>
 public static class PredictCommand
 {
-    public const string Usage = "predict --checkpoint FILE|RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json] [--prior train|uniform|FILE] [--model-prior balanced|train] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
+    public const string Usage = "predict --checkpoint FILE|RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json] [--prior uniform|train|train^P|FILE] [--model-prior balanced|train|train^P] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
 
     private static readonly JsonSerializerOptions JsonLines = new() { WriteIndented = false };
 
