@@ -11,7 +11,7 @@ namespace Balms.Cli;
 /// </summary>
 public static class PredictCommand
 {
-    public const string Usage = "predict --checkpoint FILE|RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json] [--prior train|uniform|FILE] [--model-prior balanced|train] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
+    public const string Usage = "predict --checkpoint FILE|RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json] [--prior uniform|train|train^P|FILE] [--model-prior balanced|train|train^P] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
 
     private static readonly JsonSerializerOptions JsonLines = new() { WriteIndented = false };
 
@@ -44,7 +44,7 @@ public static class PredictCommand
 
     /// <summary>--model-prior, for checkpoints that do not record the prior their model was trained for.</summary>
     public static ModelPrior? ModelPriorOption(Arguments arguments) =>
-        arguments.One("--model-prior") is { } key ? ModelPriors.Parse(key, "--model-prior") : null;
+        arguments.One("--model-prior") is { } key ? ModelPrior.Parse(key, "--model-prior") : null;
 
     private static string TableRow(ImagePredictions image) =>
         string.Join('\t', new[] { image.Path }.Concat(image.Top.SelectMany(p => new[] { p.ClassName, Probability(p.Probability) })));

@@ -69,5 +69,6 @@ public static class ConfigLoader
             throw new ConfigException("'training.schedule.end_lr' does not apply to the step schedule (it multiplies the rate by gamma every step_epochs epochs)");
         if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
             throw new ConfigException("'training.schedule.base_lr' must be > 0");
+        LossMethodRules.Validate(options);
     }
 }

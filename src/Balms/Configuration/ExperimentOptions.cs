@@ -168,6 +168,10 @@ public sealed record TrainingOptions
     [Range(1)] public int? CheckpointEverySteps { get; init; }
     /// <summary>Optional cap on steps per epoch, for quick runs; null keeps floor(N / batch).</summary>
     [Range(1)] public int? MaxStepsPerEpoch { get; init; }
+    /// <summary>End-to-end stage: mixup or CutMix of the training images (see <see cref="MixOptions"/>); null = none.</summary>
+    public MixOptions? Mix { get; init; }
+    /// <summary>Decoupled stage: weight balancing's MaxNorm constraint on the classifier (see <see cref="MaxNormOptions"/>); null = none.</summary>
+    public MaxNormOptions? MaxNorm { get; init; }
 }
 
 public sealed record OptimizerOptions
@@ -192,10 +196,14 @@ public sealed record OutputOptions
 public abstract record LossOptions
 {
     /// <summary>
-    /// True when the loss itself takes the training prior out of the logits (Balanced Softmax), so the model predicts
-    /// for balanced classes whatever the sampler.
+    /// The class prior the loss fits the logits to when the labels of its batches follow <paramref name="batchPrior"/>:
+    /// that prior itself for cross-entropy; less the training prior for a loss that takes it out of the logits
+    /// (Balanced Softmax: balanced with instance sampling); re-weighted for a class-balanced loss.
     /// </summary>
-    public virtual bool FitsBalancedPosterior => false;
+    public virtual ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior;
+
+    /// <summary>The classifier head the loss needs (its <c>model.head</c> options type); null = any.</summary>
+    public virtual Type? RequiredHead => null;
 }
 
 /// <summary>Plain softmax cross-entropy (the original's SoftmaxLoss).</summary>
@@ -206,7 +214,7 @@ public sealed record SoftmaxLossOptions : LossOptions;
 [ConfigType("balanced_softmax")]
 public sealed record BalancedSoftmaxLossOptions : LossOptions
 {
-    public override bool FitsBalancedPosterior => true;
+    public override ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior.DividedByTrain(1);
 }
 
 public abstract record SamplerOptions;

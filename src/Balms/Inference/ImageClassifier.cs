@@ -191,8 +191,8 @@ public sealed class ImageClassifier : IDisposable
         if (_shared.Prior == ModelPrior.Balanced) return PriorAdjustment.Uniform(ClassNames.Count);
         var counts = TrainingClassCounts;
         if (counts is null || counts.Count != ClassNames.Count)
-            throw new BalmsException($"{CheckpointPath} records no training class counts, so its training prior cannot be divided out");
-        return PriorAdjustment.FromCounts(counts, $"{CheckpointPath} training class counts");
+            throw new BalmsException($"{CheckpointPath} records no training class counts, so its {_shared.Prior} prior cannot be divided out");
+        return _shared.Prior.Distribution(counts);
     }
 
     public void Dispose()

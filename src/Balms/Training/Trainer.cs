@@ -7,6 +7,7 @@ using Balms.Models;
 using Balms.Reporting;
 using Balms.Sampling;
 using Balms.Training.Checkpoints;
+using Balms.Training.Mixing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -94,13 +95,17 @@ public sealed class Trainer
         else if (_options.Model.Pretrained is { } pretrained)
             Log($"backbone initialised from {pretrained} ({ModelWeights.LoadInto(model, pretrained, includeClassifier: false).Summary})");
         model.to(_device);
+        // From the classifier the stage starts with, before a resume loads a later one.
+        var maxNorm = Training.MaxNorm is { } maxNormOptions ? MaxNormConstraint.For(model.Head, maxNormOptions) : null;
+        if (maxNorm is not null) Log($"MaxNorm: every class's classifier weights are kept within norm {maxNorm.Radius:G4}");
+        var mixing = Training.Mix is { } mix ? BatchMixing.Create(mix, _options.Seed) : null;
 
         var sampler = CreateSampler(classCounts, out int loaderLength);
         int warmupIterations = Training.Schedule is WarmupCosineScheduleOptions warm ? warm.WarmupIterations : 0;
         int stepsPerEpoch = Math.Min(sampler.BatchesPerEpoch, Training.MaxStepsPerEpoch ?? int.MaxValue);
         var length = TrainingLength.Resolve(Training.NumIterations, Training.NumEpochs, loaderLength, stepsPerEpoch, warmupIterations);
         var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
-        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs));
+        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs, _options.Model.Head));
         using var optimizer = CreateOptimizer(model, decoupled);
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, _options, _device)
@@ -168,7 +173,8 @@ public sealed class Trainer
                 using (batch)
                 using (torch.NewDisposeScope())
                 {
-                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, batch, decoupled, lr, epoch, schedule, position);
+                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, mixing, batch, decoupled, lr, epoch, schedule, position);
+                    maxNorm?.Project();
                     position.StepInEpoch++;
                     position.GlobalStep++;
                     _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));
@@ -252,16 +258,18 @@ public sealed class Trainer
 
     /// <summary>One optimisation step (with the BALMS meta update first when the Meta Sampler is used); returns the loss.</summary>
     private double TrainStep(LongTailModel model, LongTailLoss loss, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate,
-        Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
+        BatchMixing? mixing, Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
     {
         Tensor logits;
+        // Mixing is for end-to-end stages only (the config says so); training accuracy counts the batch's own labels.
+        var mixed = mixing?.Mix(batch.Images, batch.Labels, epoch, position.StepInEpoch);
         if (metaUpdate is not null)
         {
             logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, loss, out double metaLoss));
             position.Totals.MetaLossSum += metaLoss;
         }
-        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
-        var batchLoss = loss.Forward(logits, batch.Labels);
+        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(mixed?.Images ?? batch.Images);
+        var batchLoss = mixed is null ? loss.Forward(logits, batch.Labels) : loss.Forward(logits, batch.Labels, mixed.OtherLabels, mixed.Lambda);
         optimizer.ZeroGrad();
         batchLoss.backward();
         double lossValue = batchLoss.item<float>();

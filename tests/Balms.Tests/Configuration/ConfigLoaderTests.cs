@@ -68,8 +68,8 @@ public class ConfigLoaderTests
     [Fact]
     public void UnknownVariantListsValidTypes()
     {
-        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.loss=focal"]));
-        Assert.Contains("unknown type 'focal'", error.Message);
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.loss=arcface"]));
+        Assert.Contains("unknown type 'arcface'", error.Message);
         Assert.Contains("balanced_softmax", error.Message);
         Assert.Contains("softmax", error.Message);
     }

@@ -66,6 +66,75 @@ public class ShippedConfigsTests
     public void CifarStageTwoConfigsDrawTheirOwnSubset(string relativePath) =>
         Assert.Equal(Stage2Subset.Redraw, Load(relativePath).Training.Stage2Subset);
 
+    private static readonly string[] MethodDatasets = ["FashionMNIST_LT", "CIFAR10_LT", "CIFAR100_LT"];
+
+    /// <summary>Each method's config file stem and how its options show it.</summary>
+    private static readonly Dictionary<string, Func<TrainingOptions, bool>> Methods = new()
+    {
+        ["logit_adjusted"] = t => t.Loss is LogitAdjustedLossOptions { Tau: 1 },
+        ["focal"] = t => t.Loss is FocalLossOptions { Gamma: 1 },
+        ["class_balanced"] = t => t.Loss is ClassBalancedLossOptions { Beta: 0.9999, Gamma: 0 },
+        ["class_balanced_focal"] = t => t.Loss is ClassBalancedLossOptions { Beta: 0.9999, Gamma: 1 },
+        ["ldam_drw"] = t => t.Loss is LdamLossOptions { MaxM: 0.5, DrwEpoch: not null, DrwBeta: 0.9999 },
+        ["softmax_mixup"] = t => t is { Loss: SoftmaxLossOptions, Mix: MixupOptions { Alpha: 1 } },
+        ["softmax_cutmix"] = t => t is { Loss: SoftmaxLossOptions, Mix: CutMixOptions { Alpha: 1 } },
+        ["weight_balancing_stage1"] = t => t is { Loss: SoftmaxLossOptions, Stage: TrainingStage.EndToEnd, Optimizer.WeightDecay: 0.005 },
+        ["weight_balancing"] = t => t is { Loss: ClassBalancedLossOptions, Stage: TrainingStage.Decoupled, ResetClassifier: false,
+            MaxNorm.Threshold: 0.1, Optimizer: { Lr: 0.01, WeightDecay: 0.1 } },
+        ["softmax"] = t => t is { Loss: SoftmaxLossOptions, Stage: TrainingStage.EndToEnd, Mix: null },
+        ["balanced_softmax"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.EndToEnd },
+        ["decouple_balanced_softmax"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.Decoupled, Sampler: InstanceSamplerOptions },
+        ["balms"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.Decoupled, Sampler: MetaSamplerOptions },
+    };
+
+    public static TheoryData<string, int, string> MethodConfigs()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (string dataset in MethodDatasets)
+        foreach (int imbalance in new[] { 200, 100 })
+        foreach (string method in Methods.Keys)
+            data.Add(dataset, imbalance, method);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MethodConfigs))]
+    public void EveryMethodHasAConfigPerDatasetAndImbalanceFactor(string dataset, int imbalance, string method)
+    {
+        var options = Load($"{dataset}/{method}_imba{imbalance}.yaml");
+
+        Assert.Equal(dataset.Replace("_LT", "_lt").Replace("FashionMNIST", "fashion_mnist").ToLowerInvariant(),
+            ConfigBinder.SnakeCase(options.Data.Dataset.ToString()));
+        Assert.Equal(imbalance, options.Data.ImbalanceFactor);
+        Assert.Equal($"{method}_imba{imbalance}", options.Name);
+        Assert.True(Methods[method](options.Training), $"{dataset}/{method}_imba{imbalance}.yaml does not configure {method}");
+    }
+
+    /// <summary>
+    /// LDAM-DRW's authors re-weight from epoch 160 of 200: the last fifth. Ours run 13,000 iterations, as many epochs as
+    /// that makes on the data set (ceil(13000 / ceil(N / 512))), and re-weight from the epoch after four fifths of them.
+    /// </summary>
+    [Theory]
+    [InlineData("FashionMNIST_LT", 200)]
+    [InlineData("FashionMNIST_LT", 100)]
+    [InlineData("CIFAR10_LT", 200)]
+    [InlineData("CIFAR10_LT", 100)]
+    [InlineData("CIFAR100_LT", 200)]
+    [InlineData("CIFAR100_LT", 100)]
+    public void LdamDrwReweightsInTheLastFifthOfItsEpochs(string dataset, int imbalance)
+    {
+        var options = Load($"{dataset}/ldam_drw_imba{imbalance}.yaml");
+        int[] counts = dataset == "FashionMNIST_LT"
+            ? Balms.Data.LongTail.LongTailPresets.FashionMnistProfile(10, imbalance)
+            : Balms.Data.LongTail.LongTailPresets.CifarProfile(dataset == "CIFAR10_LT" ? 10 : 100, imbalance);
+        int batches = (counts.Sum() + 511) / 512;
+        int epochs = (options.Training.NumIterations!.Value + batches - 1) / batches;
+
+        Assert.Equal((512, 13000), (options.Training.BatchSize, options.Training.NumIterations!.Value));
+        Assert.Equal(epochs * 4 / 5 + 1, ((LdamLossOptions)options.Training.Loss).DrwEpoch);
+        Assert.Equal(new CosineHeadOptions { Scale = 30 }, options.Model.Head);
+    }
+
     /// <summary>Table 2.2 of the reference (the original configs); "-" = no Meta Sampler.</summary>
     [Theory]
     [InlineData("ImageNet_LT/feat_uniform_resnet10.yaml", "resnet10", TrainingStage.EndToEnd, "softmax", 0.2, 90, 512, "-")]

@@ -35,6 +35,38 @@ public class StageTwoTests : IDisposable
         Assert.True(before.Tensors["feat_model.conv1.weight"].bytes.SequenceEqual(after.Tensors["feat_model.conv1.weight"].bytes));
     }
 
+    /// <summary>
+    /// Weight balancing's stage 2: the stage-1 classifier kept, each class's weight vector projected after every step
+    /// onto the ball of radius min + threshold * (max - min) of its stage-1 norms. One epoch trains at lr 0 (see
+    /// above), so the stage ends with exactly the projected stage-1 weights: min(|w_c|, r) w_c / |w_c|.
+    /// </summary>
+    [Fact]
+    public void WeightBalancingStageTwoProjectsEveryClassOntoTheMaxNormBall()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"), trainPerClass: 12, testPerClass: 2);
+        string stageOne = Train(Config("stage1", "fashion_mnist_lt", data, "  loss: softmax\n  optimizer: {weight_decay: 0.005}"));
+        string stageTwo = Train(Config("stage2", "fashion_mnist_lt", data,
+            $"  stage: decoupled\n  model_dir: {stageOne}\n  reset_classifier: false\n  loss: {{type: class_balanced, beta: 0.9999}}\n  max_norm: {{threshold: 0.5}}"));
+
+        using var before = Checkpoint.Load(Path.Combine(stageOne, "checkpoints", "best.safetensors"));
+        using var after = Checkpoint.Load(Path.Combine(stageTwo, "checkpoints", "latest.safetensors"));
+        double[][] rowsBefore = Rows(before.Tensors["classifier.fc.weight"]), rowsAfter = Rows(after.Tensors["classifier.fc.weight"]);
+        double[] norms = rowsBefore.Select(Norm).ToArray();
+        double radius = norms.Min() + 0.5 * (norms.Max() - norms.Min());
+        Assert.Contains(norms, n => n > radius * 1.01);
+        for (int c = 0; c < rowsBefore.Length; c++)
+        {
+            double shrink = Math.Min(1, radius / norms[c]);
+            Numeric.AssertClose(rowsBefore[c].Select(w => w * shrink).ToArray(), rowsAfter[c], 1e-6);
+        }
+        Assert.Contains($"MaxNorm: every class's classifier weights are kept within norm {radius:G4}", File.ReadAllText(Path.Combine(stageTwo, "log.txt")));
+    }
+
+    private static double[][] Rows(TorchSharp.torch.Tensor weight) =>
+        Numeric.Values(weight).Chunk((int)weight.shape[1]).ToArray();
+
+    private static double Norm(double[] row) => Math.Sqrt(row.Sum(w => w * w));
+
     [Fact]
     public void ACifarStageTwoDrawsItsOwnSubsetOnlyWhenItsConfigSaysSo()
     {
