@@ -176,6 +176,17 @@ public class OnnxExportCommandTests(TrainedFashionMnist trained) : IClassFixture
     }
 
     [Fact]
+    public void AFileThatCannotBeWrittenIsAOneLineErrorAndLeavesNoPartialFile()
+    {
+        string notAFolder = _temp.Combine("file");
+        File.WriteAllText(notAFolder, "");
+
+        AssertOneLineError(CliRunner.Run("export", "--checkpoint", trained.Run, "--output", Path.Combine(notAFolder, "model.onnx")),
+            "cannot write ONNX model");
+        Assert.Equal([notAFolder], Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
     public void OptionsOfTheOtherFormatAreRefused()
     {
         AssertOneLineError(CliRunner.Run("export", "--checkpoint", trained.Run, "--output", _temp.Combine("a.onnx"), "--pytorch-keys"),
