@@ -15,8 +15,8 @@ namespace Balms.Inference;
 /// or a model written by ./balms export into ONNX Runtime, prepares images with the test transform of the data it was
 /// trained on, and returns the top-k classes by name. Predictions are for the class prior the model was trained for
 /// (balanced for Balanced Softmax and BALMS), or the one an exported model was exported for, unless
-/// <see cref="WithPrior"/> names another. Not thread-safe; dispose every instance (those made by <see cref="WithPrior"/> share the model,
-/// which is freed with the last of them).
+/// <see cref="WithPrior"/> names another. Not thread-safe; dispose every instance (those made by
+/// <see cref="WithPrior"/> share the model, which is freed with the last of them).
 /// <code>
 /// using var classifier = ImageClassifier.Load("runs/my_data/balms");
 /// foreach (var p in classifier.Classify("cat.jpg", top: 3)) Console.WriteLine($"{p.ClassName} {p.Probability:P1}");
@@ -226,8 +226,8 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>The TorchSharp model, for ./balms export.</summary>
     /// <exception cref="BalmsException">The classifier runs an exported model.</exception>
-    internal LongTailModel TorchModel => _shared.Scores is TorchScores torch
-        ? torch.Model
+    internal LongTailModel TorchModel => _shared.Scores is TorchScores scores
+        ? scores.Model
         : throw new BalmsException($"{CheckpointPath} is an exported model already; export its checkpoint instead");
 
     // In float64, so that probabilities near 0 or 1 and the effect of small offsets are not lost to rounding.

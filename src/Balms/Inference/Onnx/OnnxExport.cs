@@ -55,7 +55,7 @@ public static class OnnxExport
         return model.Length;
     }
 
-    internal static ModelProto Build(ImageClassifier classifier, bool softmax)
+    private static ModelProto Build(ImageClassifier classifier, bool softmax)
     {
         var model = classifier.TorchModel;
         var input = classifier.Transform.OutputShape;
