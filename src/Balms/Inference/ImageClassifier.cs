@@ -60,9 +60,9 @@ public sealed class ImageClassifier : IDisposable
         var resolvedDevice = Devices.Resolve(device);
         using var weights = ModelWeights.Read(path);
         var info = weights.Info.Checkpoint
-                   ?? throw new BalmsException($"{path} holds no class names ({weights.Info.Layout}, not a Balms checkpoint); classify with a checkpoint written by ./balms train");
+                   ?? throw new BalmsException($"{path} holds no class names ({weights.Info.Layout}, not a Balms checkpoint); classifying and ONNX export need a checkpoint written by ./balms train");
         if (info.ClassNames is not { Length: > 0 } names || names.Length != info.ClassCount)
-            throw new BalmsException($"{path} records no class names for its {info.ClassCount} classes; classify with a checkpoint written by ./balms train");
+            throw new BalmsException($"{path} records no class names for its {info.ClassCount} classes; classifying and ONNX export need a checkpoint written by ./balms train");
         var transform = PredictionTransform.For(info);
         var prior = ModelPriors.Resolve(modelPrior, info.ModelPrior, path);
         var model = LongTailModel.Create(info.Backbone, info.InputChannels, info.ClassCount);

@@ -10,6 +10,7 @@ using Balms.Tests.Cli;
 using Balms.Tests.Data.Images;
 using Balms.Tests.Data.Readers;
 using Balms.Tests.Fixtures;
+using Balms.Tests.Training.Checkpoints;
 using Balms.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
@@ -184,6 +185,16 @@ public class OnnxExportCommandTests(TrainedFashionMnist trained) : IClassFixture
         AssertOneLineError(CliRunner.Run("export", "--checkpoint", trained.Run, "--output", Path.Combine(notAFolder, "model.onnx")),
             "cannot write ONNX model");
         Assert.Equal([notAFolder], Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
+    public void AWeightsFileWithoutClassNamesIsNotExportedToOnnx()
+    {
+        string original = WeightsTestKit.Fixture("resnet32_cifar10", "final_model_checkpoint.pth");
+
+        AssertOneLineError(CliRunner.Run("export", "--checkpoint", original, "--output", _temp.Combine("original.onnx")),
+            "ONNX export need a checkpoint written by ./balms train");
+        Assert.Empty(Directory.GetFiles(_temp.Path));
     }
 
     [Fact]
