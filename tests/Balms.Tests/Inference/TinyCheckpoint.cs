@@ -7,13 +7,15 @@ namespace Balms.Tests.Inference;
 /// <summary>
 /// A Balms checkpoint of a ResNet-32 whose classifier weights are all zero, so that its logits equal the classifier
 /// bias for every image: predictions can then be computed by hand. With a classifier seed the weights are drawn
-/// instead, so that every image gets its own prediction.
+/// instead, so that every image gets its own prediction, and the backbone is initialised from the same seed, so that
+/// those predictions do not depend on what the tests before drew from torch's global generator.
 /// </summary>
 internal static class TinyCheckpoint
 {
     public static string Write(string path, double[] bias, string[] classNames, long[] classCounts,
         string? modelPrior = "balanced", string? inputTransform = "imagenet:32", int? classifierSeed = null)
     {
+        if (classifierSeed is { } backboneSeed) torch.manual_seed(backboneSeed);
         using var model = LongTailModel.Create("resnet32", 3, bias.Length);
         using (torch.no_grad())
         {
