@@ -3,7 +3,7 @@ namespace Balms.Cli;
 /// <summary>"--name value" options (repeatable) and positional arguments.</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = ["--json", "--resume", "--quick", "--pytorch-keys"];
+    private static readonly HashSet<string> Flags = ["--json", "--resume", "--quick", "--pytorch-keys", "--softmax", "--inference"];
     private readonly Dictionary<string, List<string>> _options = new();
 
     public List<string> Positional { get; } = [];

@@ -7,7 +7,8 @@ namespace Balms.Tests.Inference;
 /// <summary>
 /// A Balms checkpoint of a ResNet-32 whose classifier weights are all zero, so that its logits equal the classifier
 /// bias for every image: predictions can then be computed by hand. With a classifier seed the weights are drawn
-/// instead, so that every image gets its own prediction.
+/// instead, so that every image gets its own prediction, and the backbone is initialised from the same seed, so that
+/// those predictions do not depend on what the tests before drew from torch's global generator.
 /// </summary>
 internal static class TinyCheckpoint
 {
