@@ -248,6 +248,13 @@ public sealed record MetaSamplerOptions : SamplerOptions
     /// a feature depends on the rest of its batch.
     /// </summary>
     public bool CacheMetaFeatures { get; init; }
+    /// <summary>
+    /// Whether the meta batch's pass through the frozen backbone (in train mode, as the original) moves BatchNorm's
+    /// running statistics, as in the original (true). With false the meta batch is still normalised by its own
+    /// statistics, but the running statistics, which the test uses, follow the training batches alone, as in
+    /// decoupled Balanced Softmax (docs/results.md measures both).
+    /// </summary>
+    public bool MetaBatchUpdatesBatchNorm { get; init; } = true;
 }
 
 public abstract record ScheduleOptions

@@ -6,15 +6,17 @@ namespace Balms.Models;
 
 /// <summary>
 /// What one train-mode forward pass did to the running statistics of every BatchNorm layer of a module, kept so that
-/// the same update can be made again without the forward. A second train-mode forward of the same batch would give
-/// the same output (each layer normalises by the batch's own statistics), so its only effect is this update:
+/// the same update can be made again without the forward, or taken back. A second train-mode forward of the same batch
+/// would give the same output (each layer normalises by the batch's own statistics), so its only effect is this update:
 /// running ← (1 − m)·running + m·batch statistic, with m·batch statistic = after − (1 − m)·before of the recorded pass.
 /// </summary>
 public sealed class BatchNormUpdate : IDisposable
 {
-    private readonly List<(BatchNorm Layer, Tensor MeanStep, Tensor VarianceStep)> _steps;
+    private sealed record LayerUpdate(BatchNorm Layer, Tensor MeanBefore, Tensor VarianceBefore, Tensor MeanStep, Tensor VarianceStep);
 
-    private BatchNormUpdate(List<(BatchNorm, Tensor, Tensor)> steps) => _steps = steps;
+    private readonly List<LayerUpdate> _layers;
+
+    private BatchNormUpdate(List<LayerUpdate> layers) => _layers = layers;
 
     /// <summary>
     /// Runs <paramref name="forward"/> and records its update of every BatchNorm layer of <paramref name="module"/> that
@@ -26,22 +28,19 @@ public sealed class BatchNormUpdate : IDisposable
         var layers = module.modules().OfType<BatchNorm>().Where(layer => layer.training && layer.track_running_stats).ToList();
         using var noGrad = no_grad();
         // Copies: the forward updates the running statistics in place.
-        var before = layers.Select(layer => (Mean: layer.running_mean.to(float64, copy: true), Variance: layer.running_var.to(float64, copy: true))).ToList();
+        var before = layers.Select(layer => (Mean: Float64Copy(layer.running_mean), Variance: Float64Copy(layer.running_var))).ToList();
         forward();
-        var steps = new List<(BatchNorm, Tensor, Tensor)>(layers.Count);
+        var updates = new List<LayerUpdate>(layers.Count);
         for (int i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
             double keep = 1 - (layer.momentum ?? throw new InvalidOperationException("BatchNorm without momentum keeps a cumulative average, which a replay cannot repeat"));
-            using var meanBefore = before[i].Mean;
-            using var varianceBefore = before[i].Variance;
             using var meanAfter = layer.running_mean.to(float64, copy: true);
             using var varianceAfter = layer.running_var.to(float64, copy: true);
-            var meanStep = (meanAfter - keep * meanBefore).DetachFromDisposeScope();
-            var varianceStep = (varianceAfter - keep * varianceBefore).DetachFromDisposeScope();
-            steps.Add((layer, meanStep, varianceStep));
+            updates.Add(new LayerUpdate(layer, before[i].Mean, before[i].Variance,
+                (meanAfter - keep * before[i].Mean).DetachFromDisposeScope(), (varianceAfter - keep * before[i].Variance).DetachFromDisposeScope()));
         }
-        return new BatchNormUpdate(steps);
+        return new BatchNormUpdate(updates);
     }
 
     /// <summary>Makes the recorded update again, as another train-mode forward of the same batch would.</summary>
@@ -49,21 +48,40 @@ public sealed class BatchNormUpdate : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        foreach (var (layer, meanStep, varianceStep) in _steps)
+        foreach (var update in _layers)
         {
-            double keep = 1 - layer.momentum!.Value;
-            layer.running_mean.copy_(keep * layer.running_mean.to(float64) + meanStep);
-            layer.running_var.copy_(keep * layer.running_var.to(float64) + varianceStep);
-            layer.num_batches_tracked.add_(1);
+            double keep = 1 - update.Layer.momentum!.Value;
+            update.Layer.running_mean.copy_(keep * update.Layer.running_mean.to(float64) + update.MeanStep);
+            update.Layer.running_var.copy_(keep * update.Layer.running_var.to(float64) + update.VarianceStep);
+            update.Layer.num_batches_tracked.add_(1);
+        }
+    }
+
+    /// <summary>
+    /// Takes the recorded update back, right after the pass: the running statistics are again what they were before it,
+    /// as if the pass had run with them frozen (its output, normalised by the batch's own statistics, is unchanged).
+    /// </summary>
+    public void Undo()
+    {
+        using var noGrad = no_grad();
+        foreach (var update in _layers)
+        {
+            update.Layer.running_mean.copy_(update.MeanBefore);
+            update.Layer.running_var.copy_(update.VarianceBefore);
+            update.Layer.num_batches_tracked.sub_(1);
         }
     }
 
     public void Dispose()
     {
-        foreach (var (_, meanStep, varianceStep) in _steps)
+        foreach (var update in _layers)
         {
-            meanStep.Dispose();
-            varianceStep.Dispose();
+            update.MeanBefore.Dispose();
+            update.VarianceBefore.Dispose();
+            update.MeanStep.Dispose();
+            update.VarianceStep.Dispose();
         }
     }
+
+    private static Tensor Float64Copy(Tensor statistic) => statistic.to(float64, copy: true).DetachFromDisposeScope();
 }

@@ -28,6 +28,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
     private readonly int _metaBatchSize;
     private readonly int _seed;
     private readonly bool _cacheFeatures;
+    private readonly bool _metaBatchUpdatesBatchNorm;
     /// <summary>The whole meta set's features and labels, when they are computed once.</summary>
     private MetaBatch? _metaSetFeatures;
     // One of the two streams of the current epoch: loaded meta images, or rows of the cached features.
@@ -52,6 +53,7 @@ internal sealed class MetaSamplerUpdate : IDisposable
             throw new BalmsException($"the BALMS meta set has no image of class {missing} ({data.ClassNames[missing]}); every class needs at least one" +
                 (data.Validation is null ? "" : $": the meta set is the val split, so give {data.ClassNames[missing]} val images (or train without a val split, and the meta set is drawn from the training images)"));
         _cacheFeatures = options.CacheMetaFeatures;
+        _metaBatchUpdatesBatchNorm = options.MetaBatchUpdatesBatchNorm;
         // Features computed once must not depend on a random augmentation.
         _metaSet = _cacheFeatures ? metaSet with { Transform = data.Test.Transform } : metaSet;
         _metaBatchSize = options.MetaBatchSize ?? training.BatchSize;
@@ -169,7 +171,14 @@ internal sealed class MetaSamplerUpdate : IDisposable
         }
         var loaded = Next(_loadedMetaBatches);
         // The images go as soon as their features exist (at meta batch 512 of 224x224 images they hold 300 MB).
-        using (loaded.Images) return new MetaBatch(FrozenFeatures(model, loaded.Images), loaded.Labels);
+        using (loaded.Images)
+        {
+            if (_metaBatchUpdatesBatchNorm) return new MetaBatch(FrozenFeatures(model, loaded.Images), loaded.Labels);
+            Tensor? features = null;
+            using (var metaBatchUpdate = BatchNormUpdate.Record(model.Backbone, () => features = FrozenFeatures(model, loaded.Images)))
+                metaBatchUpdate.Undo();
+            return new MetaBatch(features!, loaded.Labels);
+        }
     }
 
     private static T Next<T>(IEnumerator<T>? stream) => stream is not null && stream.MoveNext()

@@ -52,6 +52,28 @@ public class BatchNormUpdateTests
     }
 
     [Fact]
+    public void UndoLeavesTheStatisticsAsBeforeThePass()
+    {
+        var (x, meta) = Batches();
+        using var trainTrain = Backbone();
+        using var metaUndone = Backbone();
+        using (no_grad())
+        {
+            trainTrain.call(x).Dispose();
+            trainTrain.call(x).Dispose();
+        }
+
+        using (no_grad()) metaUndone.call(x).Dispose();
+        using (var update = BatchNormUpdate.Record(metaUndone, () => { using (no_grad()) metaUndone.call(meta).Dispose(); }))
+            update.Undo();
+        using (no_grad()) metaUndone.call(x).Dispose();
+
+        foreach (var (expected, actual) in Statistics(trainTrain).Zip(Statistics(metaUndone)))
+            AssertClose(Values(expected), Values(actual), 1e-6);
+        Assert.Equal(Counts(trainTrain), Counts(metaUndone));
+    }
+
+    [Fact]
     public void InEvalModeNothingIsRecordedOrReplayed()
     {
         var (x, _) = Batches();

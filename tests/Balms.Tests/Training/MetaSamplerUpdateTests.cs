@@ -28,8 +28,14 @@ public class MetaSamplerUpdateTests
         public string Describe(int index) => $"fake image {index}";
     }
 
-    [Fact]
-    public void BatchNormStatisticsMoveTrainMetaTrainAsInTheOriginal()
+    /// <summary>
+    /// By default the running statistics move train, meta, train, as the original's three forwards move them; with
+    /// meta_batch_updates_batch_norm: false the meta batch leaves them alone (train, train).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchNormStatisticsMoveTrainMetaTrainAsInTheOriginal(bool metaBatchUpdatesBatchNorm)
     {
         string[] names = ["a", "b", "c"];
         var transform = ImageTransforms.Test(TestTransformKey.FashionMnist);
@@ -42,7 +48,7 @@ public class MetaSamplerUpdateTests
         var options = new ExperimentOptions { Training = new TrainingOptions { BatchSize = 4, Stage = TrainingStage.Decoupled } };
         using var model = FrozenModel();
         using var reference = FrozenModel();
-        using var update = new MetaSamplerUpdate(new MetaSamplerOptions { MetaBatchSize = 3 }, data, options, torch.CPU);
+        using var update = new MetaSamplerUpdate(new MetaSamplerOptions { MetaBatchSize = 3, MetaBatchUpdatesBatchNorm = metaBatchUpdatesBatchNorm }, data, options, torch.CPU);
         using var optimizer = new SgdMomentum([new SgdMomentum.Group("classifier", model.Head.named_parameters().ToList(), 0.1)], 0.9, 5e-4);
         using var loss = new BalancedSoftmax(train.ClassCounts());
         var loader = new BatchLoader(train, workers: 1, prefetch: 2, seed: 0, torch.CPU);
@@ -55,7 +61,7 @@ public class MetaSamplerUpdateTests
         using (torch.no_grad())
         {
             expectedFeatures = reference.Backbone.call(batch.Images);
-            reference.Backbone.call(metaImages.Images).Dispose();
+            if (metaBatchUpdatesBatchNorm) reference.Backbone.call(metaImages.Images).Dispose();
             reference.Backbone.call(batch.Images).Dispose();
         }
         using (expectedFeatures) AssertClose(Values(expectedFeatures), Values(features), 1e-5);
