@@ -32,4 +32,4 @@ runs=()
 for method in softmax balanced_softmax decouple_balanced_softmax balms; do
   for seed in "${seeds[@]}"; do runs+=("$out/$method/seed_$seed"); done
 done
-./balms report "${runs[@]}" --output docs/study/report_fidelity${OUT:+_$(basename "$out")}
+./balms report "${runs[@]}" --output docs/study/report_$(basename "$out")
