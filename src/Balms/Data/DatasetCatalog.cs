@@ -11,6 +11,9 @@ public static class DatasetCatalog
     public static ExperimentData Load(ExperimentOptions options)
     {
         var data = options.Data;
+        // Each reader would say its folder "does not exist", which hides that the path names a file.
+        if (data.Root is { } root && File.Exists(root))
+            throw new DataException($"data root {root} is a file, not a folder; --data-root (data.root) names the folder that holds the dataset");
         return data.Dataset switch
         {
             DatasetKind.FashionMnistLt => FashionMnistLt(data),

@@ -53,6 +53,36 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AFileGivenAsTheDataRootIsNamedAsAFile()
+    {
+        string file = _temp.Combine("train-images.gz");
+        File.WriteAllText(file, "not a folder");
+
+        var result = AssertUserError("train", "--config", Config(), "--data-root", file);
+
+        Assert.Equal($"error: data root {file} is a file, not a folder; --data-root (data.root) names the folder that holds the dataset", result.Error.Trim());
+    }
+
+    [Fact]
+    public void AFolderGivenAsTheConfigIsNamedAsAFolder()
+    {
+        var result = AssertUserError("train", "--config", _temp.Path);
+
+        Assert.StartsWith($"error: {_temp.Path} is a folder, not a config file", result.Error);
+    }
+
+    [Fact]
+    public void AnEmptyConfigFileIsRefused()
+    {
+        string empty = _temp.Combine("empty.yaml");
+        File.WriteAllText(empty, "");
+
+        var result = AssertUserError("train", "--config", empty, "--set", "training.num_epochs=1");
+
+        Assert.StartsWith("error: empty.yaml is empty: it holds no settings", result.Error);
+    }
+
+    [Fact]
     public void MissingCifarNamesThePathsLookedAt()
     {
         var result = AssertUserError("train", "--config", Config(dataset: "cifar10_lt"), "--data-root", _temp.Combine("nocifar"));
@@ -124,6 +154,22 @@ public class BadInputTests : IDisposable
         var result = CliRunner.Run("train", "--config", Config(), "--colour", "red");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--colour", result.Error);
+    }
+
+    [Fact]
+    public void AMisspeltFlagAtTheEndOfTheLineIsAnUnknownOptionWithTheOneMeant()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--resum");
+
+        Assert.Equal("error: unknown option '--resum', did you mean --resume?", result.Error.Trim());
+    }
+
+    [Fact]
+    public void AValidOptionAtTheEndOfTheLineNeedsItsValue()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--output");
+
+        Assert.Equal("error: option --output needs a value", result.Error.Trim());
     }
 
     [Theory]

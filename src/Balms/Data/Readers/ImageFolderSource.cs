@@ -48,12 +48,15 @@ public sealed class ImageFolderSource : ISampleSource
     }
 
     /// <summary>The class names of <paramref name="folder"/>: its sub-folder names in ordinal order.</summary>
-    /// <exception cref="DataException">The folder has no sub-folders.</exception>
+    /// <exception cref="DataException">The folder has fewer than two sub-folders.</exception>
     public static IReadOnlyList<string> ClassNamesOf(string folder)
     {
         var names = ClassFolders(folder).Select(Path.GetFileName).Select(name => name!).ToArray();
         if (names.Length == 0)
             throw new DataException($"{folder}: no class folders; expected one sub-folder of images per class, e.g. {Path.Combine(folder, "cat", "1.jpg")}");
+        // A single class would train to 100 % accuracy while learning nothing.
+        if (names.Length == 1)
+            throw new DataException($"{folder}: only one class folder ('{names[0]}'); a classifier needs at least two classes, one sub-folder of images each");
         return names;
     }
 

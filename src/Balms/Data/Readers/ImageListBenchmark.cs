@@ -48,6 +48,8 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
         // Parse every list before the (possibly long) pass over the images, so a malformed list fails at once.
         var entries = SplitNames.Select(split => ImageListFile.Read(ListPath(listDirectory, split))).ToArray();
         int classCount = entries[0].Max(entry => entry.Label) + 1;
+        if (classCount == 1)
+            throw new DataException($"{ListPath(listDirectory, "train")}: every image has label 0, a single class; a classifier needs at least two classes");
         string namesPath = ClassNamesPath(listDirectory);
         var classNames = File.Exists(namesPath)
             ? ImageListFile.ReadClassNames(namesPath, classCount)

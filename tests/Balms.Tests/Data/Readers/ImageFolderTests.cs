@@ -125,7 +125,7 @@ public class ImageFolderTests : IDisposable
     [Fact]
     public void ATestClassUnknownToTrainingIsNamed()
     {
-        ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2));
+        ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2), ("b", 1));
         ImageFolderFixture.WriteClasses(Path.Combine(Root, "test"), ("a", 1), ("stray", 1));
 
         var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
@@ -141,6 +141,16 @@ public class ImageFolderTests : IDisposable
         ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2));
         var noTest = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
         Assert.Contains(Path.Combine(Root, "test"), noTest.Message);
+    }
+
+    [Fact]
+    public void ASingleClassIsRefused()
+    {
+        ImageFolderFixture.WriteClasses(Root, ("only", 4));
+
+        var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
+
+        Assert.Equal($"{Root}: only one class folder ('only'); a classifier needs at least two classes, one sub-folder of images each", error.Message);
     }
 
     [Fact]
