@@ -285,6 +285,29 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void DataRefusesALinkThatWouldReadTheOtherClassesUnderOne()
+    {
+        string up = Data("train", "cow", "up");
+        Directory.CreateSymbolicLink(up, "..");
+
+        AssertOneLineError(CliRunner.Run("data", "--config", Config("linked")), $"{up} links to the folder");
+    }
+
+    [Fact]
+    public void PredictClassifiesEachImageOfAFolderWithALinkLoopOnce()
+    {
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tiny.safetensors"), [0, 0, 0], Names, [12, 6, 3]);
+        Directory.CreateSymbolicLink(Data("test", "bee", "loop"), "..");
+
+        var result = CliRunner.Run("predict", "--checkpoint", checkpoint, Data("test"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var images = result.Output.TrimEnd().Split('\n').Skip(1).Select(line => line.Split('\t')[0]).ToList();
+        Assert.Equal(12, images.Count);
+        Assert.Equal(images.Count, images.Distinct().Count());
+    }
+
+    [Fact]
     public void PredictRejectsACheckpointWithoutClassNames()
     {
         string weights = _temp.Combine("weights.safetensors");
