@@ -20,10 +20,9 @@ public static class EvalCommand
         var request = new CheckpointEvaluationRequest(arguments.Required("--checkpoint", Usage),
             PredictCommand.ModelPriorOption(arguments), arguments.One("--prior"), arguments.One("--test-prior"));
         var device = Devices.Resolve(options.Device);
-        var data = DatasetCatalog.Load(options);
 
         var result = ConsoleObserver.Render(options.Training.BatchSize,
-            observer => CheckpointEvaluation.Run(request, options, data, device, observer, observer.Message, cancellation));
+            observer => CheckpointEvaluation.Run(request, options, DatasetCatalog.Load(options, observer), device, observer, observer.Message, cancellation));
         if (result is null) return CliApp.Interrupted;
 
         var run = new RunDirectory(arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval"));

@@ -82,9 +82,8 @@ public static class TrainCommand
     private static RunResult TrainOne(ExperimentOptions options, bool resume, CancellationToken cancellation)
     {
         var device = Devices.Resolve(options.Device);
-        var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
-            observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation, resume));
+            observer => new Trainer(options, DatasetCatalog.Load(options, observer), options.Output.Dir, observer, device).Run(cancellation, resume));
     }
 
     /// <summary>--seeds 0,1,2: one run per training seed, each in output.dir/seed_N (the data seed stays as configured).</summary>

@@ -233,14 +233,32 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void AnImageThatIsNoImageStopsTheRunBeforeItWritesAnything()
+    {
+        // With two steps an epoch, a batch might never draw them: only the check of every file finds them.
+        string empty = Data("train", "ant", "empty.jpg"), text = Data("train", "cow", "notes.png");
+        File.WriteAllBytes(empty, []);
+        File.WriteAllText(text, "not an image");
+
+        var result = CliRunner.Run("train", "--config", Config("unchecked"));
+
+        Assert.Equal($"error: {empty}: not a readable image (corrupt, empty, or a format SkiaSharp does not decode); 2 of the 35 image files cannot be read: remove or replace them",
+            result.Error.Trim());
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(Directory.Exists(RunDirectory("unchecked")));
+    }
+
+    [Fact]
     public void ARunThatFailsAfterItsFirstCheckpointStaysResumableAndKeepsTheEarlierRunAside()
     {
         string[] twoEpochs = ["--set", "training.num_epochs=2", "--set", "training.eval_every=2"];
         Assert.Equal(0, CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]).ExitCode);
         byte[] earlierMetrics = File.ReadAllBytes(Path.Combine(RunDirectory("later"), "metrics.json"));
-        // Read by epoch 2's evaluation only, after epoch 1's checkpoint.
-        string broken = Path.Combine(Data("test", "cow"), "broken.jpg");
-        File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2]);
+        // Read by epoch 2's evaluation only, after epoch 1's checkpoint; cut after its header, so that it passes the
+        // check of every file before the run.
+        string broken = Path.Combine(Data("test", "cow"), "broken.png");
+        byte[] whole = File.ReadAllBytes(Path.Combine(Data("test", "cow"), "0.png"));
+        File.WriteAllBytes(broken, whole[..(whole.Length / 2)]);
 
         AssertOneLineError(CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]), broken);
         Assert.True(File.Exists(Path.Combine(RunDirectory("later"), "checkpoints", "latest.safetensors")));

@@ -9,7 +9,7 @@ public sealed record ImageFile(string Path, string RealPath);
 /// The images of one folder of class folders (<c>&lt;folder&gt;/&lt;class&gt;/**/*.{jpg,jpeg,png}</c>), decoded from
 /// disk on every <see cref="Read"/>. Holds only immutable arrays, so reading from several threads is safe.
 /// </summary>
-public sealed class ImageFolderSource : ISampleSource
+public sealed class ImageFolderSource : IImageFileSource
 {
     /// <summary>File extensions taken as images (compared case-insensitively).</summary>
     public static IReadOnlyList<string> ImageExtensions { get; } = [".jpg", ".jpeg", ".png"];
@@ -130,6 +130,9 @@ public sealed class ImageFolderSource : ISampleSource
 
     /// <exception cref="DataException">The image is missing or cannot be decoded; the message names the file.</exception>
     public RawImage Read(int index) => ImageDecoder.ReadRgb(_files[index].Path);
+
+    /// <exception cref="DataException">The file is missing or no image; the message names it.</exception>
+    public void CheckHeader(int index) => ImageDecoder.CheckHeader(_files[index].Path);
 
     public string Describe(int index) => _files[index].Path;
 

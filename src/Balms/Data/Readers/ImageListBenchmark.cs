@@ -33,8 +33,9 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
     /// <param name="skipUnreadable">Leave out images that cannot be decoded (see <see cref="ImageListSplit.Readable"/>)
     /// instead of failing when a batch reads one.</param>
     /// <param name="workers">Threads for the up-front pass of <paramref name="skipUnreadable"/>.</param>
+    /// <param name="progress">Told how that pass advances.</param>
     /// <exception cref="DataException">The image root or a list is missing, or a list is malformed.</exception>
-    public ImageListSplits Open(string imageRoot, string listDirectory, bool skipUnreadable, int workers)
+    public ImageListSplits Open(string imageRoot, string listDirectory, bool skipUnreadable, int workers, IPassProgress? progress = null)
     {
         if (!Directory.Exists(imageRoot))
             throw new DataException($"{DisplayName} images not found: {imageRoot} does not exist; download {ImageDownload} and pass --data-root DIR (or set data.root) naming the folder the list paths start from");
@@ -58,7 +59,7 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
             .Select((split, i) => new ImageListSource(ListPath(listDirectory, split), imageRoot, entries[i], classNames))
             .ToArray();
         var splits = lists
-            .Select(list => skipUnreadable ? ImageListSplit.Readable(list, workers) : ImageListSplit.All(list))
+            .Select(list => skipUnreadable ? ImageListSplit.Readable(list, workers, progress) : ImageListSplit.All(list))
             .ToArray();
         return new ImageListSplits(splits[0], splits[1], splits[2], classNames);
     }
