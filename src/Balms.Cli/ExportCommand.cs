@@ -9,16 +9,17 @@ namespace Balms.Cli;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage = "export --checkpoint FILE|RUN_DIR --output FILE.safetensors [--pytorch-keys]";
+    public const string Usage = "export --checkpoint FILE|RUN_DIR --output FILE.safetensors [--pytorch-keys] [--force]";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--checkpoint", "--output", "--pytorch-keys");
+        arguments.Allow("--checkpoint", "--output", "--pytorch-keys", "--force");
         string checkpointPath = ImageClassifier.ResolveCheckpoint(arguments.Required("--checkpoint", Usage));
         string output = arguments.Required("--output", Usage);
         // The file is safetensors whatever its name says: a .pth name would send PyTorch's loader astray.
         if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             throw new BalmsException($"--output {output}: export writes safetensors, so the file name must end in .safetensors");
+        RefuseToReplace(output, checkpointPath, arguments.Has("--force"));
         bool originalKeys = arguments.One("--pytorch-keys") switch
         {
             null => false,
@@ -33,5 +34,18 @@ public static class ExportCommand
             Console.WriteLine("to turn it into the original's final_model_checkpoint.pth, run in Python:\n  " +
                               WeightsExport.OriginalCheckpointRecipe.Replace("EXPORT", output));
         return 0;
+    }
+
+    /// <summary>
+    /// An export holds the weights only: written over a training checkpoint (its own input, through any link) it would
+    /// end that run's --resume, so that is never done; any other existing file only with --force.
+    /// </summary>
+    private static void RefuseToReplace(string output, string checkpointPath, bool force)
+    {
+        if (Directory.Exists(output)) throw new BalmsException($"--output {output} is a folder; name the .safetensors file to write");
+        if (!File.Exists(output)) return;
+        if (RealPath.Of(output) == RealPath.Of(checkpointPath))
+            throw new BalmsException($"--output {output} is the checkpoint being exported; export never replaces its input, name another file");
+        if (!force) throw new BalmsException($"--output {output} exists; export replaces a file only with --force");
     }
 }
