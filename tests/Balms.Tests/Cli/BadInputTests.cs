@@ -207,6 +207,18 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void ResumingAFolderThatHoldsNoRunSaysSo()
+    {
+        Directory.CreateDirectory(RunDirectory);
+
+        var result = CliRunner.Run("train", "--config", Config(), "--data-root", TinyFashionMnist.Write(_temp.Combine("fmnist")), "--resume");
+
+        Assert.Equal($"error: cannot resume: {RunDirectory} holds no run (it has no config.yaml); start one there without --resume", result.Error.Trim());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(RunDirectory));
+    }
+
+    [Fact]
     public void UnwritableOutputDirectoryIsReported()
     {
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
