@@ -239,6 +239,7 @@ public class BadInputTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("the training loss became", result.Error);
         Assert.Contains("step", result.Error);
+        Assert.False(File.Exists(Path.Combine(RunDirectory, OutputLock.FileName)), "the run's folder is still locked after its error");
         using var last = Balms.Training.Checkpoints.Checkpoint.Load(Path.Combine(RunDirectory, "checkpoints", "latest.safetensors"));
         foreach (var (name, tensor) in last.Tensors)
             if (tensor.is_floating_point()) Assert.True(tensor.isfinite().all().item<bool>(), $"{name} is not finite in the kept checkpoint");
