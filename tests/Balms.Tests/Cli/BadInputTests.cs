@@ -219,6 +219,18 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AReportOutputThatIsAFileIsNamedAsAFile()
+    {
+        string file = _temp.Combine("report.md");
+        File.WriteAllText(file, "the user's notes");
+
+        var result = AssertUserError("report", _temp.Combine("some_run"), "--output", file);
+
+        Assert.Equal($"error: cannot write to the output directory {file}: it is a file, not a folder", result.Error.Trim());
+        Assert.Equal("the user's notes", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void UnwritableOutputDirectoryIsReported()
     {
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));

@@ -109,6 +109,7 @@ public class ImageFolderCliTests : IDisposable
         var adjusted = CliRunner.Run("predict", "--checkpoint", checkpoint, "--prior", "train", "--json", image);
 
         Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.Equal("", plain.Error);
         var line = JsonNode.Parse(plain.Output.Trim())!;
         Assert.Equal(image, line["path"]!.GetValue<string>());
         var top = line["top"]!.AsArray();
@@ -116,6 +117,18 @@ public class ImageFolderCliTests : IDisposable
         Assert.Equal([4.0 / 7, 2.0 / 7, 1.0 / 7], top.Select(t => Math.Round(t!["probability"]!.GetValue<double>(), 6)), new Tolerance(1e-6));
         Assert.True(adjusted.ExitCode == 0, adjusted.Error);
         Assert.All(JsonNode.Parse(adjusted.Output.Trim())!["top"]!.AsArray(), t => Assert.Equal(1.0 / 3, t!["probability"]!.GetValue<double>(), 6));
+    }
+
+    [Fact]
+    public void ATopBeyondTheClassesShowsThemAllAndSaysSo()
+    {
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tiny.safetensors"), [0, Math.Log(2), Math.Log(4)], Names, [12, 6, 3]);
+
+        var result = CliRunner.Run("predict", "--checkpoint", checkpoint, Path.Combine(Data("test", "ant"), "0.png"), "--top", "50");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("note: --top 50 is more than the model's 3 classes; all 3 are shown", result.Error.Trim());
+        Assert.Equal(["image", "class_1", "p_1", "class_2", "p_2", "class_3", "p_3"], result.Output.Split('\n')[0].Split('\t'));
     }
 
     [Fact]
