@@ -170,8 +170,16 @@ public sealed class OutputLock : IDisposable
         /// <exception cref="BalmsException">Another process holds the flock, or the folder cannot be opened or locked.</exception>
         public static int LockFolder(string folder)
         {
-            // Close-on-exec: a child process (the benchmark's Python) must not inherit the hold and keep it after we end.
-            int handle = Open(folder, ReadOnly | CloseOnExec);
+            int handle;
+            try
+            {
+                // Close-on-exec: a child process (the benchmark's Python) must not inherit the hold and keep it after we end.
+                handle = Open(folder, ReadOnly | CloseOnExec);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                throw new BalmsException($"cannot lock the output directory {folder} against other commands: the lock needs Linux's C library (libc.so.6)", e);
+            }
             if (handle < 0)
                 throw new BalmsException($"cannot write to the output directory {folder}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             if (Flock(handle, Exclusive | NonBlocking) == 0) return handle;
