@@ -3,7 +3,7 @@ namespace Balms.Cli;
 /// <summary>"--name value" options (repeatable) and positional arguments.</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = ["--json", "--resume", "--quick", "--pytorch-keys", "--force"];
+    private static readonly HashSet<string> Flags = ["--json", "--resume", "--quick", "--pytorch-keys", "--softmax", "--inference", "--force"];
     /// <summary>Options nearer than this many edits to a valid one are taken for a misspelling of it.</summary>
     private const int MisspellingEdits = 2;
     private readonly Dictionary<string, List<string>> _options = new();

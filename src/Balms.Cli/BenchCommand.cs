@@ -7,14 +7,16 @@ namespace Balms.Cli;
 /// <summary>`balms bench`: training and evaluation throughput, memory, and the same step in PyTorch when available.</summary>
 public static class BenchCommand
 {
-    public const string Usage = "bench [--json] [--quick] [--threads N] [--python PATH]   (throughput and memory; PyTorch side by side when installed)";
+    public const string Usage = "bench [--json] [--quick] [--threads N] [--python PATH]   (throughput and memory; PyTorch side by side when installed)\n" +
+                                "  ./balms bench --inference [--threads N]   (classifying: TorchSharp against ONNX Runtime)";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--json", "--quick", "--threads", "--python");
+        arguments.Allow("--json", "--quick", "--threads", "--python", "--inference");
         var settings = arguments.Has("--quick") ? BenchmarkSettings.Quick : BenchmarkSettings.Full;
         if (arguments.One("--threads") is { } threads)
             settings = settings with { Threads = int.TryParse(threads, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw new BalmsException($"--threads: '{threads}' is not a positive integer") };
+        if (arguments.Has("--inference")) return RunInference(arguments, settings.Threads, cancellation);
         if (arguments.One("--python") is { } python) settings = settings with { Python = python };
         bool json = arguments.Has("--json");
 
@@ -34,6 +36,29 @@ public static class BenchCommand
 
         if (json) Console.WriteLine(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else Print(report);
+        return 0;
+    }
+
+    private static int RunInference(Arguments arguments, int threads, CancellationToken cancellation)
+    {
+        if (new[] { "--json", "--quick", "--python" }.FirstOrDefault(arguments.Has) is { } other)
+            throw new BalmsException($"{other} does not apply to bench --inference, which takes only --threads");
+        InferenceReport report;
+        try
+        {
+            report = InferenceBenchmark.Run(threads, step => Console.Error.WriteLine($"bench: {step}..."), cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("bench: interrupted");
+            return CliApp.Interrupted;
+        }
+        Console.WriteLine($"{report.CpuModel}, {report.LogicalCpus} logical CPUs, {report.Threads} TorchSharp threads; load average {report.LoadAverageAtStart:F2} at start, {report.LoadAverageAtEnd:F2} at end");
+        Console.WriteLine("| model | input | ONNX file | batch | TorchSharp images/s | ONNX Runtime images/s | ONNX Runtime / TorchSharp |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var t in report.Timings)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {t.Backbone}, {t.Classes} classes | {t.Input.Channels}x{t.Input.Height}x{t.Input.Width} | {t.OnnxFileBytes / 1e6:F1} MB | {t.BatchSize} | {t.TorchSharpImagesPerSecond:F1} | {t.OnnxRuntimeImagesPerSecond:F1} | {t.OnnxRuntimeImagesPerSecond / t.TorchSharpImagesPerSecond:F2} |"));
         return 0;
     }
 

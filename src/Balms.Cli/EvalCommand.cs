@@ -11,7 +11,7 @@ namespace Balms.Cli;
 /// </summary>
 public static class EvalCommand
 {
-    public const string Usage = "eval --config FILE --checkpoint FILE|RUN_DIR [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--prior train|uniform|test|FILE] [--model-prior balanced|train] [--test-prior forward:IF|backward:IF|FILE]";
+    public const string Usage = "eval --config FILE --checkpoint FILE|RUN_DIR [--output DIR] [--data-root DIR] [--set key=value ...] [--device cpu|cuda[:N]] [--prior uniform|train|train^P|test|FILE] [--model-prior balanced|train|train^P] [--test-prior forward:IF|backward:IF|FILE]";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {

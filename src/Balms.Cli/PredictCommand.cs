@@ -6,19 +6,22 @@ using Balms.Inference;
 namespace Balms.Cli;
 
 /// <summary>
-/// Classifies image files (or every image in folders) with a trained checkpoint and prints the top-k classes: a
-/// tab-separated table (image, then class and probability per rank) or, with --json, one JSON object a line.
+/// Classifies image files (or every image in folders) with a trained checkpoint, or a model exported to ONNX, and prints
+/// the top-k classes: a tab-separated table (image, then class and probability per rank) or, with --json, one JSON
+/// object a line.
 /// </summary>
 public static class PredictCommand
 {
-    public const string Usage = "predict --checkpoint FILE|RUN_DIR IMAGE_OR_FOLDER... [--top K] [--json] [--prior train|uniform|FILE] [--model-prior balanced|train] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
+    public const string Usage = "predict --checkpoint FILE|RUN_DIR | --model FILE.onnx IMAGE_OR_FOLDER... [--top K] [--json] [--prior uniform|train|train^P|FILE] [--model-prior balanced|train|train^P] [--batch-size N] [--workers N] [--device cpu|cuda[:N]]";
 
     private static readonly JsonSerializerOptions JsonLines = new() { WriteIndented = false };
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--checkpoint", "--top", "--json", "--prior", "--model-prior", "--batch-size", "--workers", "--device");
-        string checkpoint = arguments.Required("--checkpoint", Usage);
+        arguments.Allow("--checkpoint", "--model", "--top", "--json", "--prior", "--model-prior", "--batch-size", "--workers", "--device");
+        string? checkpoint = arguments.One("--checkpoint"), exported = arguments.One("--model");
+        if ((checkpoint is null) == (exported is null))
+            throw new BalmsException($"give one of --checkpoint (a checkpoint or run directory) and --model (a file written by ./balms export); usage: ./balms {Usage}");
         if (arguments.Positional.Count == 0) throw new BalmsException($"no images given; usage: ./balms {Usage}");
         int top = PositiveInt(arguments, "--top", 5);
         int batchSize = PositiveInt(arguments, "--batch-size", 64);
@@ -26,11 +29,8 @@ public static class PredictCommand
         bool json = arguments.Has("--json");
         var paths = PredictionImages.Expand(arguments.Positional);
 
-        using var loaded = ImageClassifier.Load(checkpoint, arguments.One("--device") ?? "cpu", ModelPriorOption(arguments), workers);
-        using var adjusted = arguments.One("--prior") is { } prior
-            ? loaded.WithPrior(PriorAdjustment.ParseTarget(prior, loaded.TrainingClassCounts))
-            : null;
-        var classifier = adjusted ?? loaded;
+        using var classifier = LoadClassifier(arguments, (checkpoint ?? exported)!, isExported: exported is not null,
+            arguments.One("--device") ?? "cpu", workers);
         int ranks = Math.Min(top, classifier.ClassNames.Count);
         if (ranks < top) Console.Error.WriteLine($"note: --top {top} is more than the model's {ranks} classes; all {ranks} are shown");
         if (!json)
@@ -43,9 +43,25 @@ public static class PredictCommand
         return 0;
     }
 
+    /// <summary>
+    /// The classifier of a checkpoint (with --model-prior) or of an exported model, adjusted to --prior when given:
+    /// what predict runs and export writes.
+    /// </summary>
+    public static ImageClassifier LoadClassifier(Arguments arguments, string path, bool isExported, string device, int workers)
+    {
+        if (isExported && arguments.Has("--model-prior"))
+            throw new BalmsException($"--model-prior applies to checkpoints: {path} records the prior its model was trained for");
+        var loaded = isExported
+            ? ImageClassifier.LoadOnnx(path, device, workers)
+            : ImageClassifier.Load(path, device, ModelPriorOption(arguments), workers);
+        if (arguments.One("--prior") is not { } prior) return loaded;
+        // The adjusted classifier shares the model, which lives on until the last classifier using it is disposed.
+        using (loaded) return loaded.WithPrior(PriorAdjustment.ParseTarget(prior, loaded.TrainingClassCounts));
+    }
+
     /// <summary>--model-prior, for checkpoints that do not record the prior their model was trained for.</summary>
     public static ModelPrior? ModelPriorOption(Arguments arguments) =>
-        arguments.One("--model-prior") is { } key ? ModelPriors.Parse(key, "--model-prior") : null;
+        arguments.One("--model-prior") is { } key ? ModelPrior.Parse(key, "--model-prior") : null;
 
     private static string TableRow(ImagePredictions image) =>
         string.Join('\t', new[] { image.Path }.Concat(image.Top.SelectMany(p => new[] { p.ClassName, Probability(p.Probability) })));

@@ -181,7 +181,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         return (root, settings.TrainImagesPerClass, "synthetic IDX files");
     }
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
@@ -191,13 +191,13 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         : new PyTorchMeasurement(Median(runs.Select(r => r.TrainImagesPerSecond).ToList()),
             Median(runs.Select(r => r.EvaluationImagesPerSecond).ToList()), runs.Max(r => r.PeakResidentMb), runs[0].TorchVersion);
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) ? double.Parse(File.ReadAllText(path).Split(' ')[0], CultureInfo.InvariantCulture) : 0;
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         const string path = "/proc/cpuinfo";
         var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;

@@ -11,12 +11,14 @@ public sealed class ConfigTypeAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
-/// <summary>Inclusive bounds for a numeric option.</summary>
+/// <summary>Inclusive bounds for a numeric option (the minimum excluded when <see cref="MinimumExclusive"/>).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class RangeAttribute(double minimum, double maximum = double.MaxValue) : Attribute
 {
     public double Minimum { get; } = minimum;
     public double Maximum { get; } = maximum;
+    /// <summary>The value must lie above <see cref="Minimum"/>, e.g. a Beta distribution's alpha &gt; 0.</summary>
+    public bool MinimumExclusive { get; init; }
 }
 
 /// <summary>
@@ -163,11 +165,14 @@ public static class ConfigBinder
         var range = property.GetCustomAttribute<RangeAttribute>();
         if (range is null || value is null) return;
         double number = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
-        if (number < range.Minimum || number > range.Maximum)
+        bool belowMinimum = range.MinimumExclusive ? number <= range.Minimum : number < range.Minimum;
+        if (belowMinimum || number > range.Maximum)
         {
+            string minimum = range.Minimum.ToString(CultureInfo.InvariantCulture);
+            string maximum = range.Maximum.ToString(CultureInfo.InvariantCulture);
             string bounds = range.Maximum == double.MaxValue
-                ? $">= {range.Minimum.ToString(CultureInfo.InvariantCulture)}"
-                : $"between {range.Minimum.ToString(CultureInfo.InvariantCulture)} and {range.Maximum.ToString(CultureInfo.InvariantCulture)}";
+                ? $"{(range.MinimumExclusive ? ">" : ">=")} {minimum}"
+                : range.MinimumExclusive ? $"> {minimum} and <= {maximum}" : $"between {minimum} and {maximum}";
             throw new ConfigException($"'{path}' must be {bounds}, got {number.ToString(CultureInfo.InvariantCulture)} ({origin})");
         }
     }

@@ -68,11 +68,20 @@ public static class ConfigLoader
             throw new ConfigException("set exactly one of 'training.num_iterations' and 'training.num_epochs'");
         if (training.Stage == TrainingStage.Decoupled && string.IsNullOrWhiteSpace(training.ModelDir))
             throw new ConfigException("'training.model_dir' is required for the decoupled stage: the stage-1 run directory or checkpoint to start from");
+        if (training.Stage2Subset == Stage2Subset.Redraw && training.Stage != TrainingStage.Decoupled)
+            throw new ConfigException("'training.stage2_subset: redraw' applies to the decoupled stage only");
+        if (training.Stage2Subset == Stage2Subset.Redraw && options.Data.Dataset == DatasetKind.ImageFolder)
+            throw new ConfigException("'training.stage2_subset: redraw' is not for image_folder data: another data_seed would move stage 1's training images into the test or val split; leave it at same_as_stage1");
+        if (!training.ResetClassifier && training.Stage != TrainingStage.Decoupled)
+            throw new ConfigException("'training.reset_classifier' applies to the decoupled stage only (an end-to-end stage has no stage-1 classifier)");
         if (training.Sampler is MetaSamplerOptions && training.Stage != TrainingStage.Decoupled)
             throw new ConfigException("'training.sampler.type: meta' (BALMS) needs 'training.stage: decoupled'");
         if (training.Sampler is MetaSamplerOptions { CacheMetaFeatures: true } && !training.FreezeBatchNorm)
             throw new ConfigException("'training.sampler.cache_meta_features: true' needs 'training.freeze_batch_norm: true': with BatchNorm in train mode a feature depends on the rest of its batch, so it cannot be computed once");
+        if (options.Training.Schedule is StepScheduleOptions { EndLr: not 0 })
+            throw new ConfigException("'training.schedule.end_lr' does not apply to the step schedule (it multiplies the rate by gamma every step_epochs epochs)");
         if (options.Training.Schedule is WarmupCosineScheduleOptions { BaseLr: <= 0 })
             throw new ConfigException("'training.schedule.base_lr' must be > 0");
+        LossMethodRules.Validate(options);
     }
 }

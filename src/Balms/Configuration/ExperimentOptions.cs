@@ -82,11 +82,60 @@ public sealed record ModelOptions
     /// AVX512-BF16 (docs/performance.md); without bfloat16 instructions it can be slower. The original trains in float32.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
+    /// <summary>The classifier on top of the backbone; the original's is linear.</summary>
+    public HeadOptions Head { get; init; } = new LinearHeadOptions();
 }
+
+/// <summary>
+/// The options of one classifier head, chosen by <c>model.head.type</c>; the head class that takes a record says so
+/// with <see cref="BuiltFromAttribute"/>. Checkpoints record the head's options (<see cref="ToRecord"/>) so that eval,
+/// predict and export rebuild the same head.
+/// </summary>
+public abstract record HeadOptions
+{
+    /// <summary>The options as a checkpoint records them: the config's own YAML form.</summary>
+    public string ToRecord() => ConfigWriter.ToYaml(this);
+
+    /// <summary>The head a checkpoint records; linear for checkpoints that record none (written before heads had options).</summary>
+    /// <param name="source">Names the checkpoint in errors.</param>
+    public static HeadOptions FromRecord(string? record, string source)
+    {
+        if (record is null) return new LinearHeadOptions();
+        try
+        {
+            return ConfigBinder.Bind<HeadOptions>(ConfigNode.ParseYaml(record, source));
+        }
+        catch (ConfigException e)
+        {
+            throw new BalmsException($"{source} records a classifier head this version cannot build: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The original's DotProductClassifier: logits = W·f + b.</summary>
+[ConfigType("linear")]
+public sealed record LinearHeadOptions : HeadOptions;
 
 public enum Precision { Float32, Bfloat16 }
 
 public enum TrainingStage { EndToEnd, Decoupled }
+
+/// <summary>Which training images a decoupled stage trains on.</summary>
+public enum Stage2Subset
+{
+    /// <summary>
+    /// Stage 1's own images: a stage-1 checkpoint from a run that trained on other images is refused (another
+    /// data_seed could put its training images in this run's test or val split).
+    /// </summary>
+    SameAsStage1,
+
+    /// <summary>
+    /// A long-tailed subset drawn afresh with this stage's data.data_seed, as the original's CIFAR-LT stage 2 does
+    /// (it seeds nothing, so every run draws new images, mostly tail images stage 1 never saw). Only for datasets
+    /// whose test split is fixed whatever the seed.
+    /// </summary>
+    Redraw,
+}
 
 public sealed record TrainingOptions
 {
@@ -102,6 +151,13 @@ public sealed record TrainingOptions
     /// <summary>Decoupled stage: the stage-1 run directory or checkpoint file to start from.</summary>
     public string? ModelDir { get; init; }
     /// <summary>
+    /// Decoupled stage: draw a fresh classifier, as the original does for its linear head (true), or start from the
+    /// stage-1 classifier's weights (false).
+    /// </summary>
+    public bool ResetClassifier { get; init; } = true;
+    /// <summary>Decoupled stage: stage 1's training images, or a subset drawn afresh (see <see cref="Configuration.Stage2Subset"/>).</summary>
+    public Stage2Subset Stage2Subset { get; init; } = Stage2Subset.SameAsStage1;
+    /// <summary>
     /// Decoupled stage: also freeze BatchNorm statistics. The original keeps BatchNorm in train mode (false), so its
     /// running statistics keep moving with the stage-2 batches.
     /// </summary>
@@ -112,6 +168,10 @@ public sealed record TrainingOptions
     [Range(1)] public int? CheckpointEverySteps { get; init; }
     /// <summary>Optional cap on steps per epoch, for quick runs; null keeps floor(N / batch).</summary>
     [Range(1)] public int? MaxStepsPerEpoch { get; init; }
+    /// <summary>End-to-end stage: mixup or CutMix of the training images (see <see cref="MixOptions"/>); null = none.</summary>
+    public MixOptions? Mix { get; init; }
+    /// <summary>Decoupled stage: weight balancing's MaxNorm constraint on the classifier (see <see cref="MaxNormOptions"/>); null = none.</summary>
+    public MaxNormOptions? MaxNorm { get; init; }
 }
 
 public sealed record OptimizerOptions
@@ -129,13 +189,33 @@ public sealed record OutputOptions
     public string Dir { get; init; } = "runs/experiment";
 }
 
-public abstract record LossOptions;
+/// <summary>
+/// The options of one loss, chosen by <c>training.loss.type</c>. The loss class that takes a record says so with
+/// <see cref="BuiltFromAttribute"/>, so a new loss is its class and its options record, and nothing else changes.
+/// </summary>
+public abstract record LossOptions
+{
+    /// <summary>
+    /// The class prior the loss fits the logits to when the labels of its batches follow <paramref name="batchPrior"/>:
+    /// that prior itself for cross-entropy; less the training prior for a loss that takes it out of the logits
+    /// (Balanced Softmax: balanced with instance sampling); re-weighted for a class-balanced loss.
+    /// </summary>
+    public virtual ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior;
 
+    /// <summary>The classifier head the loss needs (its <c>model.head</c> options type); null = any.</summary>
+    public virtual Type? RequiredHead => null;
+}
+
+/// <summary>Plain softmax cross-entropy (the original's SoftmaxLoss).</summary>
 [ConfigType("softmax")]
 public sealed record SoftmaxLossOptions : LossOptions;
 
+/// <summary>Balanced Softmax (the original's BalancedSoftmaxLoss), with n_c from the stage's training set.</summary>
 [ConfigType("balanced_softmax")]
-public sealed record BalancedSoftmaxLossOptions : LossOptions;
+public sealed record BalancedSoftmaxLossOptions : LossOptions
+{
+    public override ModelPrior FittedPrior(ModelPrior batchPrior) => batchPrior.DividedByTrain(1);
+}
 
 public abstract record SamplerOptions;
 
@@ -179,6 +259,18 @@ public abstract record ScheduleOptions
 /// <summary>Cosine annealing from the optimiser lr to end_lr, stepped at the start of every epoch.</summary>
 [ConfigType("cosine")]
 public sealed record CosineScheduleOptions : ScheduleOptions;
+
+/// <summary>
+/// PyTorch's StepLR, as OLTR and classifier-balancing fine-tune Places-LT: the rate is multiplied by gamma every
+/// step_epochs epochs (epoch e trains at lr·gamma^⌊e / step_epochs⌋, the scheduler being stepped at each epoch's start).
+/// end_lr does not apply.
+/// </summary>
+[ConfigType("step")]
+public sealed record StepScheduleOptions : ScheduleOptions
+{
+    [Range(1)] public int StepEpochs { get; init; } = 10;
+    [Range(0, 1)] public double Gamma { get; init; } = 0.1;
+}
 
 /// <summary>
 /// The original's CosineAnnealingLRWarmup: linear from base_lr to warmup_lr over the warmup epochs, then cosine from

@@ -16,7 +16,7 @@ namespace Balms.Inference;
 /// checkpoint).</param>
 /// <param name="ModelPrior">The prior the checkpoint's logits are for; null = the one it records (see
 /// <see cref="ModelPriors.Resolve"/>).</param>
-/// <param name="Prior">The prior to adjust the logits to: train, uniform, test (the class counts of the test set
+/// <param name="Prior">The prior to adjust the logits to: train, uniform, train^P, test (the class counts of the test set
 /// evaluated) or a JSON file of per-class weights; null = the model's own.</param>
 /// <param name="TestPrior">Evaluate on the test split redrawn to this prior, see <see cref="LabelShiftedTestSet"/>;
 /// null = the test split as it is.</param>
@@ -50,11 +50,11 @@ public static class CheckpointEvaluation
         {
             null => null,
             "test" => PriorAdjustment.FromCounts(test.ClassCounts(), "the test class counts"),
-            var prior => PriorAdjustment.ParseTarget(prior, trainCounts, "train, uniform, test"),
+            var prior => PriorAdjustment.ParseTarget(prior, trainCounts, "uniform, train, train^P, test"),
         };
 
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
-            ComputePrecision.Of(options.Model.Precision));
+            ComputePrecision.Of(options.Model.Precision), options.Model.Head);
         string checkpointPath = ImageClassifier.ResolveCheckpoint(request.CheckpointPath);
         var modelPrior = LoadWeights(model, checkpointPath, request.ModelPrior, data, report);
         model.to(device);
@@ -105,10 +105,7 @@ public static class CheckpointEvaluation
     private static double[] LogitOffsets(double[] target, string prior, ModelPrior modelPrior, long[] trainCounts,
         Action<string> report)
     {
-        double[] own = modelPrior == ModelPrior.Balanced
-            ? PriorAdjustment.Uniform(trainCounts.Length)
-            : PriorAdjustment.FromCounts(trainCounts, "the training class counts");
-        double[] offsets = PriorAdjustment.LogitOffsets(target, own);
+        double[] offsets = PriorAdjustment.LogitOffsets(target, modelPrior.Distribution(trainCounts));
         report($"logits adjusted from the model's {modelPrior.ToKey()} prior to the {prior} prior");
         return offsets;
     }

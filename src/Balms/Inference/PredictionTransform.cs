@@ -17,11 +17,12 @@ public static class PredictionTransform
     /// name: Fashion-MNIST-LT and CIFAR-LT runs use their own test transforms, all others ImageNet's at 224.
     /// </summary>
     /// <exception cref="BalmsException">The recorded key is malformed or names an unknown family.</exception>
-    public static IImageTransform For(CheckpointInfo info)
-    {
-        var key = info.InputTransform is { } recorded ? TestTransformKey.Parse(recorded) : KeyFromDatasetName(info.Dataset);
-        return ImageTransforms.Test(key, resizeToSquare: true);
-    }
+    public static IImageTransform For(CheckpointInfo info) => ImageTransforms.Test(KeyFor(info), resizeToSquare: true);
+
+    /// <summary>The key of <see cref="For"/>'s transform: the recorded one, or the one the dataset name implies.</summary>
+    /// <exception cref="BalmsException">The recorded key is malformed or names an unknown family.</exception>
+    public static TestTransformKey KeyFor(CheckpointInfo info) =>
+        info.InputTransform is { } recorded ? TestTransformKey.Parse(recorded) : KeyFromDatasetName(info.Dataset);
 
     private static TestTransformKey KeyFromDatasetName(string dataset) =>
         dataset.StartsWith("Fashion-MNIST", StringComparison.Ordinal) ? TestTransformKey.FashionMnist

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Balms.Configuration;
 
 namespace Balms.Inference;
 
@@ -44,20 +45,18 @@ public static class PriorAdjustment
     }
 
     /// <summary>
-    /// A target prior named on the command line: "uniform", "train" (the training class counts), or a JSON file holding
-    /// a list of per-class weights or counts, one per class in class-id order.
+    /// A target prior named on the command line: "uniform", "train" (the training class counts), "train^P" (those
+    /// counts to the power P: Menon et al.'s post-hoc logit adjustment with tau of a model calibrated for the training
+    /// prior is train^(1 - tau)), any other <see cref="ModelPrior"/> key, or a JSON file holding a list of per-class
+    /// weights or counts, one per class in class-id order.
     /// </summary>
     /// <param name="keywords">How errors list the accepted words, for commands that accept more (eval's test).</param>
     /// <exception cref="BalmsException">The file is missing or malformed, or its length is not the class count.</exception>
-    public static double[] ParseTarget(string spec, IReadOnlyList<long> trainCounts, string keywords = "uniform, train")
+    public static double[] ParseTarget(string spec, IReadOnlyList<long> trainCounts, string keywords = "uniform, train, train^P")
     {
-        int classCount = trainCounts.Count;
-        return spec switch
-        {
-            "uniform" => Uniform(classCount),
-            "train" => FromCounts(trainCounts, "the training class counts"),
-            _ => Normalize(ReadWeights(spec, classCount, "--prior", keywords), spec),
-        };
+        return ModelPrior.TryParse(spec, out var prior)
+            ? prior.Distribution(trainCounts)
+            : Normalize(ReadWeights(spec, trainCounts.Count, "--prior", keywords), spec);
     }
 
     /// <summary>A JSON list of <paramref name="classCount"/> non-negative numbers.</summary>

@@ -9,18 +9,19 @@ namespace Balms.Models;
 /// </summary>
 internal sealed class OptionAShortcut : nn.Module<Tensor, Tensor>
 {
-    private readonly long channelPaddingPerSide;
-
     public OptionAShortcut(long channelPaddingPerSide) : base(nameof(OptionAShortcut))
     {
-        this.channelPaddingPerSide = channelPaddingPerSide;
+        ChannelPaddingPerSide = channelPaddingPerSide;
     }
+
+    /// <summary>Zero channels added before the input's channels, and as many after them.</summary>
+    public long ChannelPaddingPerSide { get; }
 
     public override Tensor forward(Tensor input)
     {
         var everySecond = TensorIndex.Slice(step: 2);
         using var strided = input[TensorIndex.Colon, TensorIndex.Colon, everySecond, everySecond];
         // pad lists (before, after) pairs from the last axis backwards: width, height, then channels.
-        return nn.functional.pad(strided, [0, 0, 0, 0, channelPaddingPerSide, channelPaddingPerSide]);
+        return nn.functional.pad(strided, [0, 0, 0, 0, ChannelPaddingPerSide, ChannelPaddingPerSide]);
     }
 }

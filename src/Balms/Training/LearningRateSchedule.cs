@@ -37,6 +37,8 @@ public sealed class LearningRateSchedule
                     : endLr + (warm.WarmupLr - endLr) *
                       (1 + Math.Cos(Math.PI * (epoch - _warmupEpochs) / (_totalEpochs - _warmupEpochs))) / 2;
                 return lr * scale;
+            case StepScheduleOptions step:
+                return groupLr * Math.Pow(step.Gamma, epoch / step.StepEpochs);
             default:
                 throw new InvalidOperationException($"unknown schedule {_options.GetType().Name}");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Balms.Configuration;
 using Balms.Data;
 using Balms.Evaluation;
+using Balms.Losses;
 using Balms.Models;
 using Balms.Reporting;
 using Balms.Sampling;
@@ -131,20 +132,31 @@ internal sealed class MetaSamplerUpdate : IDisposable
     }
 
     /// <summary>
-    /// The meta update for <paramref name="batch"/>; returns the batch's frozen features for the real step. (The
-    /// original computes them twice; with BatchNorm in train mode both forwards give the same output, so one suffices.
-    /// BatchNorm's running statistics therefore see each training batch once instead of twice.)
+    /// The meta update for <paramref name="batch"/>, with the stage's <paramref name="loss"/> in the virtual step;
+    /// returns the batch's frozen features for the real step. The original passes three batches through the backbone
+    /// (in train mode): the training batch for the virtual step, the meta batch, and the training batch again for the
+    /// real step, so BatchNorm's running statistics move train, meta, train and every step ends on a training batch.
+    /// The third pass would give the features of the first again, so instead of running it the first pass's update of
+    /// the running statistics is made again (<see cref="BatchNormUpdate"/>).
     /// </summary>
-    public Tensor Update(LongTailModel model, SgdMomentum optimizer, Batch batch, double learningRate, out double metaLoss)
+    public Tensor Update(LongTailModel model, SgdMomentum optimizer, Batch batch, double learningRate, LongTailLoss loss, out double metaLoss)
     {
-        Tensor features;
-        using (torch.no_grad()) features = model.Backbone.call(batch.Images);
+        var linear = model.Head as LinearClassifier
+                     ?? throw new BalmsException($"the Meta Sampler's virtual step needs the linear classifier head, not {model.Head.GetType().Name}");
+        Tensor? features = null;
+        using var trainingBatchUpdate = BatchNormUpdate.Record(model.Backbone, () => features = FrozenFeatures(model, batch.Images));
         var metaBatch = NextMetaBatch(model);
-        var head = model.Head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        var classifier = new LinearClassifierSnapshot(head["fc.weight"].detach(), head["fc.bias"].detach(), learningRate,
+        var classifier = new LinearClassifierSnapshot(linear.Weight.detach(), linear.Bias.detach(), learningRate,
             optimizer.MomentumOf("classifier", "fc.weight"), optimizer.MomentumOf("classifier", "fc.bias"), _momentum, _weightDecay);
-        metaLoss = _sampler.Update(classifier, features, metaBatch);
-        return features;
+        metaLoss = _sampler.Update(classifier, features!, metaBatch, loss);
+        trainingBatchUpdate.ApplyAgain();
+        return features!;
+    }
+
+    private static Tensor FrozenFeatures(LongTailModel model, Tensor images)
+    {
+        using var noGrad = torch.no_grad();
+        return model.Backbone.call(images);
     }
 
     /// <summary>The step's meta batch. Its tensors belong to the caller's dispose scope (the training step's).</summary>
@@ -156,9 +168,8 @@ internal sealed class MetaSamplerUpdate : IDisposable
             return new MetaBatch(cached.Features.index_select(0, rows), cached.Labels.index_select(0, rows));
         }
         var loaded = Next(_loadedMetaBatches);
-        using var noGrad = torch.no_grad();
         // The images go as soon as their features exist (at meta batch 512 of 224x224 images they hold 300 MB).
-        using (loaded.Images) return new MetaBatch(model.Backbone.call(loaded.Images), loaded.Labels);
+        using (loaded.Images) return new MetaBatch(FrozenFeatures(model, loaded.Images), loaded.Labels);
     }
 
     private static T Next<T>(IEnumerator<T>? stream) => stream is not null && stream.MoveNext()

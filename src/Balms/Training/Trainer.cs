@@ -7,6 +7,7 @@ using Balms.Models;
 using Balms.Reporting;
 using Balms.Sampling;
 using Balms.Training.Checkpoints;
+using Balms.Training.Mixing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -95,24 +96,23 @@ public sealed class Trainer
     {
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
-        using LongTailLoss loss = Training.Loss switch
-        {
-            BalancedSoftmaxLossOptions => new BalancedSoftmax(classCounts),
-            SoftmaxLossOptions => new SoftmaxCrossEntropy(),
-            var other => throw new UnreachableException($"no loss for {other.GetType().Name}"),
-        };
         using var model = CreateModel();
         bool decoupled = Training.Stage == TrainingStage.Decoupled;
         if (decoupled) LoadStageOne(model);
         else if (_options.Model.Pretrained is { } pretrained)
             Log($"backbone initialised from {pretrained} ({ModelWeights.LoadInto(model, pretrained, includeClassifier: false).Summary})");
         model.to(_device);
+        // From the classifier the stage starts with, before a resume loads a later one.
+        var maxNorm = Training.MaxNorm is { } maxNormOptions ? MaxNormConstraint.For(model.Head, maxNormOptions) : null;
+        if (maxNorm is not null) Log($"MaxNorm: every class's classifier weights are kept within norm {maxNorm.Radius:G4}");
+        var mixing = Training.Mix is { } mix ? BatchMixing.Create(mix, _options.Seed) : null;
 
         var sampler = CreateSampler(classCounts, out int loaderLength);
         int warmupIterations = Training.Schedule is WarmupCosineScheduleOptions warm ? warm.WarmupIterations : 0;
         int stepsPerEpoch = Math.Min(sampler.BatchesPerEpoch, Training.MaxStepsPerEpoch ?? int.MaxValue);
         var length = TrainingLength.Resolve(Training.NumIterations, Training.NumEpochs, loaderLength, stepsPerEpoch, warmupIterations);
         var schedule = new LearningRateSchedule(Training.Schedule, length.Epochs, length.WarmupEpochs);
+        using var loss = LongTailLoss.Create(Training.Loss, new LossContext(classCounts, length.Epochs, _options.Model.Head));
         using var optimizer = CreateOptimizer(model, decoupled);
         using var metaUpdate = Training.Sampler is MetaSamplerOptions meta
             ? new MetaSamplerUpdate(meta, _data, _options, _device)
@@ -180,7 +180,8 @@ public sealed class Trainer
                 using (batch)
                 using (torch.NewDisposeScope())
                 {
-                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, batch, decoupled, lr, epoch, schedule, position);
+                    double stepLoss = TrainStep(model, loss, optimizer, metaUpdate, mixing, batch, decoupled, lr, epoch, schedule, position);
+                    maxNorm?.Project();
                     position.StepInEpoch++;
                     position.GlobalStep++;
                     _observer.StepCompleted(new StepProgress(epoch, position.StepInEpoch, length.StepsPerEpoch, position.GlobalStep, length.TotalSteps, stepLoss, lr));
@@ -264,16 +265,18 @@ public sealed class Trainer
 
     /// <summary>One optimisation step (with the BALMS meta update first when the Meta Sampler is used); returns the loss.</summary>
     private double TrainStep(LongTailModel model, LongTailLoss loss, SgdMomentum optimizer, MetaSamplerUpdate? metaUpdate,
-        Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
+        BatchMixing? mixing, Batch batch, bool decoupled, double lr, int epoch, LearningRateSchedule schedule, Position position)
     {
         Tensor logits;
+        // Mixing is for end-to-end stages only (the config says so); training accuracy counts the batch's own labels.
+        var mixed = mixing?.Mix(batch.Images, batch.Labels, epoch, position.StepInEpoch);
         if (metaUpdate is not null)
         {
-            logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, out double metaLoss));
+            logits = model.Head.call(metaUpdate.Update(model, optimizer, batch, lr, loss, out double metaLoss));
             position.Totals.MetaLossSum += metaLoss;
         }
-        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(batch.Images);
-        var batchLoss = loss.Forward(logits, batch.Labels);
+        else logits = decoupled ? model.Head.call(Features(model, batch.Images)) : model.call(mixed?.Images ?? batch.Images);
+        var batchLoss = mixed is null ? loss.Forward(logits, batch.Labels) : loss.Forward(logits, batch.Labels, mixed.OtherLabels, mixed.Lambda);
         optimizer.ZeroGrad();
         batchLoss.backward();
         double lossValue = batchLoss.item<float>();
@@ -406,7 +409,7 @@ public sealed class Trainer
     }
 
     private LongTailModel CreateModel() => LongTailModel.Create(_options.Model.Backbone, _data.InputChannels,
-        _data.ClassCount, ComputePrecision.Of(_options.Model.Precision));
+        _data.ClassCount, ComputePrecision.Of(_options.Model.Precision), _options.Model.Head);
 
     private static Tensor Features(LongTailModel model, Tensor images)
     {
@@ -432,13 +435,24 @@ public sealed class Trainer
             if (info.InputChannels != _data.InputChannels)
                 throw new BalmsException($"model_dir {path} holds a model for {info.InputChannels}-channel images, but {_data.DatasetName} has {_data.InputChannels}");
         }
-        TrainingDataMatch.Check(weights.Info, _data);
+        bool redraw = Training.Stage2Subset == Stage2Subset.Redraw;
+        TrainingDataMatch.Check(weights.Info, _data, sameTrainingImages: !redraw);
+        if (redraw) Log(DescribeRedraw(path));
         // A PyTorch file does not name its architecture: matching every backbone tensor by name and shape checks it.
-        weights.CopyInto(model, includeClassifier: false);
+        weights.CopyInto(model, includeClassifier: !Training.ResetClassifier);
         // As the original: a fresh classifier on the frozen stage-1 backbone.
-        model.Head.ResetParameters();
+        if (Training.ResetClassifier) model.Head.ResetParameters();
         model.FreezeBackbone();
-        Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; classifier re-initialised");
+        Log($"stage 1 loaded from {path} ({weights.Info.Summary}); backbone frozen{(Training.FreezeBatchNorm ? " including BatchNorm statistics" : ", BatchNorm in train mode as the original")}; " +
+            (Training.ResetClassifier ? "classifier re-initialised" : "classifier kept from stage 1"));
+    }
+
+    private string DescribeRedraw(string stageOneCheckpoint)
+    {
+        string drawn = $"stage 2 trains on its own long-tailed draw (data_seed {_options.Data.DataSeed}, training.stage2_subset: redraw)";
+        if (TrainingDataMatch.TrainIndicesOfItsRun(stageOneCheckpoint) is not { } stageOne) return drawn + "; the stage-1 run records no training images to compare with";
+        int shared = _data.TrainIndices.Intersect(stageOne).Count();
+        return drawn + $": {shared} of its {_data.TrainIndices.Count} images were in stage 1's training set";
     }
 
     private const string OriginalStageOneCheckpoint = "final_model_checkpoint.pth";
@@ -509,6 +523,7 @@ public sealed class Trainer
         SelectionSplit = _data.SelectionSplit,
         InputTransform = _data.TestTransformKey.ToString(),
         ModelPrior = ModelPriors.KeyFor(Training),
+        Head = _options.Model.Head.ToRecord(),
     };
 
     private void WriteRunHeader(long[] classCounts)

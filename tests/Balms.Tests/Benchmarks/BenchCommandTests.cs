@@ -62,6 +62,15 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void TheInferenceBenchTakesOnlyAThreadCount()
+    {
+        var result = CliRunner.Run("bench", "--inference", "--quick");
+
+        Assert.Equal(Balms.Cli.CliApp.UserError, result.ExitCode);
+        Assert.Equal("error: --quick does not apply to bench --inference, which takes only --threads", result.Error.Trim());
+    }
+
+    [Fact]
     public void TheDrawIsTimedAtImageNetLtSize()
     {
         var settings = BenchmarkSettings.Full;

@@ -114,6 +114,23 @@ public class BadInputTests : IDisposable
         Assert.Contains("Balanced Softmax", result.Error);
     }
 
+    /// <summary>The stage's epoch count is known once the data is: a DRW epoch after the last is refused then, before any file.</summary>
+    [Fact]
+    public void ADrwEpochAfterTheLastEpochIsOneLine()
+    {
+        string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
+        var result = AssertUserError("train", "--config", Config(), "--data-root", data,
+            "--set", "training.loss={type: ldam, drw_epoch: 3}", "--set", "model.head=cosine");
+        Assert.Equal("error: 'training.loss.drw_epoch' is 3, after the last of the stage's 1 epochs; it must be between 1 and 1", result.Error.Trim());
+    }
+
+    [Fact]
+    public void AMixupAlphaOutOfRangeIsOneLine()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--set", "training.mix={type: mixup, alpha: 0}");
+        Assert.Contains("'training.mix.alpha' must be > 0 and <= 100, got 0", result.Error);
+    }
+
     [Fact]
     public void LabelOutOfRangeNamesTheFile()
     {

@@ -69,8 +69,8 @@ public class ConfigLoaderTests
     [Fact]
     public void UnknownVariantListsValidTypes()
     {
-        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.loss=focal"]));
-        Assert.Contains("unknown type 'focal'", error.Message);
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.loss=arcface"]));
+        Assert.Contains("unknown type 'arcface'", error.Message);
         Assert.Contains("balanced_softmax", error.Message);
         Assert.Contains("softmax", error.Message);
     }
@@ -78,9 +78,9 @@ public class ConfigLoaderTests
     [Fact]
     public void AnUnknownTypeSetOnTheCommandLineIsBlamedOnTheCommandLine()
     {
-        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.schedule.type=step"]));
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", ["training.schedule.type=exponential"]));
 
-        Assert.Contains("unknown type 'step' (--set training.schedule.type)", error.Message);
+        Assert.Contains("unknown type 'exponential' (--set training.schedule.type)", error.Message);
     }
 
     [Fact]

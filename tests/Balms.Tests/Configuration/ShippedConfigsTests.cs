@@ -22,7 +22,7 @@ public class ShippedConfigsTests
         Assert.False(string.IsNullOrWhiteSpace(options.Name));
     }
 
-    /// <summary>Every shipped stage-2 config that starts from a stage 1 of ours (Places-LT's start from the original's .pth).</summary>
+    /// <summary>Every shipped stage-2 config that starts from a stage 1 of ours (or, like Places-LT's, from its folder).</summary>
     public static TheoryData<string> StageTwoConfigsOnOurStageOne()
     {
         var data = new TheoryData<string>();
@@ -48,10 +48,91 @@ public class ShippedConfigsTests
                 && (modelDir == options.Output.Dir || modelDir.StartsWith(options.Output.Dir + "/seed_")))
             .ToList();
         var stageOne = Assert.Single(stageOnes);
-        // Every data setting that selects or prepares images (threads and prefetch aside), or a stage 2 refuses its stage 1.
-        DataOptions Selection(ExperimentOptions options) => options.Data with { Workers = 0, Prefetch = 0 };
+        // Every data setting that selects or prepares images (threads and prefetch aside), or a stage 2 refuses its
+        // stage 1; a stage 2 that draws its own subset differs in the seed of that draw, and must.
+        bool redraw = stageTwo.Training.Stage2Subset == Stage2Subset.Redraw;
+        DataOptions Selection(ExperimentOptions options) => options.Data with { Workers = 0, Prefetch = 0, DataSeed = redraw ? 0 : options.Data.DataSeed };
         Assert.Equal(Selection(stageOne), Selection(stageTwo));
+        if (redraw) Assert.NotEqual(stageOne.Data.DataSeed, stageTwo.Data.DataSeed);
         Assert.Equal(stageOne.Model.Backbone, stageTwo.Model.Backbone);
+    }
+
+    /// <summary>The original's CIFAR-LT stage 2 draws a new subset every run (it seeds nothing); ours do the same, seeded.</summary>
+    [Theory]
+    [InlineData("CIFAR10_LT/decouple_balanced_softmax_imba200.yaml")]
+    [InlineData("CIFAR10_LT/balms_imba200.yaml")]
+    [InlineData("CIFAR100_LT/decouple_balanced_softmax_imba200.yaml")]
+    [InlineData("CIFAR100_LT/balms_imba200.yaml")]
+    public void CifarStageTwoConfigsDrawTheirOwnSubset(string relativePath) =>
+        Assert.Equal(Stage2Subset.Redraw, Load(relativePath).Training.Stage2Subset);
+
+    private static readonly string[] MethodDatasets = ["FashionMNIST_LT", "CIFAR10_LT", "CIFAR100_LT"];
+
+    /// <summary>Each method's config file stem and how its options show it.</summary>
+    private static readonly Dictionary<string, Func<TrainingOptions, bool>> Methods = new()
+    {
+        ["logit_adjusted"] = t => t.Loss is LogitAdjustedLossOptions { Tau: 1 },
+        ["focal"] = t => t.Loss is FocalLossOptions { Gamma: 1 },
+        ["class_balanced"] = t => t.Loss is ClassBalancedLossOptions { Beta: 0.9999, Gamma: 0 },
+        ["class_balanced_focal"] = t => t.Loss is ClassBalancedLossOptions { Beta: 0.9999, Gamma: 1 },
+        ["ldam_drw"] = t => t.Loss is LdamLossOptions { MaxM: 0.5, DrwEpoch: not null, DrwBeta: 0.9999 },
+        ["softmax_mixup"] = t => t is { Loss: SoftmaxLossOptions, Mix: MixupOptions { Alpha: 1 } },
+        ["softmax_cutmix"] = t => t is { Loss: SoftmaxLossOptions, Mix: CutMixOptions { Alpha: 1 } },
+        ["weight_balancing_stage1"] = t => t is { Loss: SoftmaxLossOptions, Stage: TrainingStage.EndToEnd, Optimizer.WeightDecay: 0.005 },
+        ["weight_balancing"] = t => t is { Loss: ClassBalancedLossOptions, Stage: TrainingStage.Decoupled, ResetClassifier: false,
+            MaxNorm.Threshold: 0.1, Optimizer: { Lr: 0.01, WeightDecay: 0.1 } },
+        ["softmax"] = t => t is { Loss: SoftmaxLossOptions, Stage: TrainingStage.EndToEnd, Mix: null },
+        ["balanced_softmax"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.EndToEnd },
+        ["decouple_balanced_softmax"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.Decoupled, Sampler: InstanceSamplerOptions },
+        ["balms"] = t => t is { Loss: BalancedSoftmaxLossOptions, Stage: TrainingStage.Decoupled, Sampler: MetaSamplerOptions },
+    };
+
+    public static TheoryData<string, int, string> MethodConfigs()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (string dataset in MethodDatasets)
+        foreach (int imbalance in new[] { 200, 100 })
+        foreach (string method in Methods.Keys)
+            data.Add(dataset, imbalance, method);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MethodConfigs))]
+    public void EveryMethodHasAConfigPerDatasetAndImbalanceFactor(string dataset, int imbalance, string method)
+    {
+        var options = Load($"{dataset}/{method}_imba{imbalance}.yaml");
+
+        Assert.Equal(dataset.Replace("_LT", "_lt").Replace("FashionMNIST", "fashion_mnist").ToLowerInvariant(),
+            ConfigBinder.SnakeCase(options.Data.Dataset.ToString()));
+        Assert.Equal(imbalance, options.Data.ImbalanceFactor);
+        Assert.Equal($"{method}_imba{imbalance}", options.Name);
+        Assert.True(Methods[method](options.Training), $"{dataset}/{method}_imba{imbalance}.yaml does not configure {method}");
+    }
+
+    /// <summary>
+    /// LDAM-DRW's authors re-weight from epoch 160 of 200: the last fifth. Ours run 13,000 iterations, as many epochs as
+    /// that makes on the data set (ceil(13000 / ceil(N / 512))), and re-weight from the epoch after four fifths of them.
+    /// </summary>
+    [Theory]
+    [InlineData("FashionMNIST_LT", 200)]
+    [InlineData("FashionMNIST_LT", 100)]
+    [InlineData("CIFAR10_LT", 200)]
+    [InlineData("CIFAR10_LT", 100)]
+    [InlineData("CIFAR100_LT", 200)]
+    [InlineData("CIFAR100_LT", 100)]
+    public void LdamDrwReweightsInTheLastFifthOfItsEpochs(string dataset, int imbalance)
+    {
+        var options = Load($"{dataset}/ldam_drw_imba{imbalance}.yaml");
+        int[] counts = dataset == "FashionMNIST_LT"
+            ? Balms.Data.LongTail.LongTailPresets.FashionMnistProfile(10, imbalance)
+            : Balms.Data.LongTail.LongTailPresets.CifarProfile(dataset == "CIFAR10_LT" ? 10 : 100, imbalance);
+        int batches = (counts.Sum() + 511) / 512;
+        int epochs = (options.Training.NumIterations!.Value + batches - 1) / batches;
+
+        Assert.Equal((512, 13000), (options.Training.BatchSize, options.Training.NumIterations!.Value));
+        Assert.Equal(epochs * 4 / 5 + 1, ((LdamLossOptions)options.Training.Loss).DrwEpoch);
+        Assert.Equal(new CosineHeadOptions { Scale = 30 }, options.Model.Head);
     }
 
     /// <summary>Table 2.2 of the reference (the original configs); "-" = no Meta Sampler.</summary>
@@ -87,8 +168,26 @@ public class ShippedConfigsTests
         }
         if (stage == TrainingStage.Decoupled)
             Assert.Equal(
-                relativePath.StartsWith("ImageNet") ? "runs/ImageNet_LT/models/resnet10_uniform_e90" : "runs/Places_LT/models/resnet152_uniform/final_model_checkpoint.pth",
+                relativePath.StartsWith("ImageNet") ? "runs/ImageNet_LT/models/resnet10_uniform_e90" : "runs/Places_LT/models/resnet152_uniform",
                 training.ModelDir);
+    }
+
+    /// <summary>The Places-LT "Softmax" row: OLTR's stage-1 fine-tuning of an ImageNet-pretrained ResNet-152.</summary>
+    [Fact]
+    public void PlacesStageOneFineTunesAnImageNetResNet152AsOltr()
+    {
+        var options = Load("Places_LT/softmax_resnet152.yaml");
+        var training = options.Training;
+
+        Assert.Equal((DatasetKind.PlacesLt, "resnet152"), (options.Data.Dataset, options.Model.Backbone));
+        Assert.Equal("pretrained/resnet152-394f9c45.pth", options.Model.Pretrained);
+        Assert.Equal((TrainingStage.EndToEnd, "softmax"), (training.Stage, ConfigBinder.VariantName(training.Loss)));
+        Assert.IsType<InstanceSamplerOptions>(training.Sampler);
+        Assert.Equal((128, 30), (training.BatchSize, training.NumEpochs));
+        Assert.Equal((0.1, 0.001, 0.9, 5e-4), (training.Optimizer.Lr, training.Optimizer.BackboneLr, training.Optimizer.Momentum, training.Optimizer.WeightDecay));
+        var step = Assert.IsType<StepScheduleOptions>(training.Schedule);
+        Assert.Equal((10, 0.1), (step.StepEpochs, step.Gamma));
+        Assert.Equal("runs/Places_LT/models/resnet152_uniform", options.Output.Dir);
     }
 
     [Theory]

@@ -58,6 +58,30 @@ public class CheckpointEvaluationTests : IDisposable
         Assert.Equal("logits adjusted from the model's balanced prior to the test prior", messages[2]);
     }
 
+    /// <summary>
+    /// A logit-adjusted model with tau = 0.5 records the prior train^0.5 that it fits; adjusting it to uniform takes
+    /// 0.5 log n_c out of its logits (up to a constant). Logits 0.5 ln n + (-0.1, 0, -0.05) then leave (-0.1, 0, -0.05):
+    /// bee for every image, where the model alone says ant and dividing out the full training prior would say cow.
+    /// </summary>
+    [Fact]
+    public void ALogitAdjustedModelHasItsOwnPowerOfTheTrainingPriorDividedOut()
+    {
+        long[] counts = [12, 6, 3];
+        double[] bias = [0.5 * Math.Log(12) - 0.1, 0.5 * Math.Log(6), 0.5 * Math.Log(3) - 0.05];
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("la.safetensors"), bias, Names, counts, modelPrior: "train^0.5");
+        var messages = new List<string>();
+
+        var own = Evaluate(new CheckpointEvaluationRequest(checkpoint), []);
+        var balanced = Evaluate(new CheckpointEvaluationRequest(checkpoint, Prior: "uniform"), messages);
+        var asIfTrain = Evaluate(new CheckpointEvaluationRequest(checkpoint, ModelPrior.Train, Prior: "uniform"), []);
+
+        Assert.Equal([1.0, 0.0, 0.0], own.Metrics.PerClass);
+        Assert.Equal([0.0, 1.0, 0.0], balanced.Metrics.PerClass);
+        Assert.Equal([0.0, 0.0, 1.0], asIfTrain.Metrics.PerClass);
+        Assert.Equal("train^0.5", balanced.MetricsJson["model_prior"]!.GetValue<string>());
+        Assert.Equal("logits adjusted from the model's train^0.5 prior to the uniform prior", messages[^1]);
+    }
+
     [Fact]
     public void ACheckpointForOtherClassesIsRejectedByName()
     {
@@ -85,7 +109,7 @@ public class CheckpointEvaluationTests : IDisposable
 
     [Theory]
     [InlineData(null, "sideways:5", "--test-prior sideways:5: no such file (expected forward:IF, backward:IF, or a JSON file")]
-    [InlineData("bogus", null, "--prior bogus: no such file (expected train, uniform, test, or a JSON file")]
+    [InlineData("bogus", null, "--prior bogus: no such file (expected uniform, train, train^P, test, or a JSON file")]
     public void AMistypedPriorFailsBeforeTheCheckpointIsRead(string? prior, string? testPrior, string expected)
     {
         var messages = new List<string>();

@@ -23,7 +23,8 @@ public class ExampleProjectTests
         Assert.Contains($"{image} [training prior]: ant 0.474, bee 0.316, cow 0.211", output);
     }
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] arguments)
+    /// <summary>dotnet with <paramref name="arguments"/>, e.g. run --project EXAMPLE -- ARGS.</summary>
+    internal static (int ExitCode, string Output, string Error) Run(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);

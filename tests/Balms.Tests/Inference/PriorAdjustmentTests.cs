@@ -51,6 +51,27 @@ public class PriorAdjustmentTests
         Assert.Equal([0.25, 0.25, 0.25, 0.25], PriorAdjustment.ParseTarget("uniform", [1L, 2, 3, 4]));
     }
 
+    /// <summary>
+    /// Post-hoc logit adjustment (Menon et al.): a model of the training prior predicts with f_y(x) - tau log pi_y, which
+    /// is the target prior pi^(1 - tau) divided by pi: --prior train^(1 - tau).
+    /// </summary>
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    [InlineData(1.5)]
+    public void ThePowerOfTheTrainingPriorIsPostHocLogitAdjustmentWithTau(double tau)
+    {
+        long[] counts = [60, 30, 10];
+        double[] train = PriorAdjustment.ParseTarget("train", counts);
+        string target = "train^" + (1 - tau).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        double[] offsets = PriorAdjustment.LogitOffsets(PriorAdjustment.ParseTarget(target, counts), train);
+
+        // Offsets are -tau log pi_c up to one constant, which the softmax ignores.
+        double[] expected = train.Select(p => -tau * Math.Log(p)).ToArray();
+        for (int c = 1; c < 3; c++) Assert.Equal(expected[c] - expected[0], offsets[c] - offsets[0], Precision);
+    }
+
     [Fact]
     public void APriorFileIsAJsonListOfWeightsPerClass()
     {
@@ -66,7 +87,7 @@ public class PriorAdjustmentTests
         File.WriteAllText(file, "{\"a\": 1}");
         Assert.Contains(file, Assert.Throws<BalmsException>(() => PriorAdjustment.ParseTarget(file, [1L, 1, 1])).Message);
         string missing = Assert.Throws<BalmsException>(() => PriorAdjustment.ParseTarget(temp.Combine("none.json"), [1L])).Message;
-        Assert.StartsWith($"--prior {temp.Combine("none.json")}: no such file (expected uniform, train, or a JSON file", missing);
+        Assert.StartsWith($"--prior {temp.Combine("none.json")}: no such file (expected uniform, train, train^P, or a JSON file", missing);
     }
 
     [Fact]

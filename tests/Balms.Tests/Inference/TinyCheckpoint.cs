@@ -7,13 +7,17 @@ namespace Balms.Tests.Inference;
 /// <summary>
 /// A Balms checkpoint of a ResNet-32 whose classifier weights are all zero, so that its logits equal the classifier
 /// bias for every image: predictions can then be computed by hand. With a classifier seed the weights are drawn
-/// instead, so that every image gets its own prediction.
+/// instead, so that every image gets its own prediction, and the backbone is initialised from the same seed, so that
+/// those predictions do not depend on what the tests before drew from torch's global generator.
 /// </summary>
 internal static class TinyCheckpoint
 {
     public static string Write(string path, double[] bias, string[] classNames, long[] classCounts,
         string? modelPrior = "balanced", string? inputTransform = "imagenet:32", int? classifierSeed = null)
     {
+        // The backbone's random weights decide the features, and with drawn classifier weights the predictions: seeded,
+        // so that a test does not depend on what ran before it.
+        torch.manual_seed(classifierSeed ?? 0);
         using var model = LongTailModel.Create("resnet32", 3, bias.Length);
         using (torch.no_grad())
         {

@@ -120,6 +120,59 @@ public class ResumeTests : IDisposable
         AssertSameMetricsIgnoringName("whole", "in_eval");
     }
 
+    /// <summary>mixup's and CutMix's draws come from the seed and the step's position: a resumed run mixes the same.</summary>
+    [Theory]
+    [InlineData("mixup", "balanced_softmax")]
+    [InlineData("cutmix", "{type: class_balanced, beta: 0.99, gamma: 1}")]
+    public void AMixedRunInterruptedMidEpochResumesToTheSameResult(string mix, string loss)
+    {
+        string training = $"  loss: {loss}\n  optimizer: {{lr: 0.05}}\n  mix: {{type: {mix}, alpha: 0.5}}";
+        Train(ConfigFile("mixed_whole", training));
+        string config = ConfigFile("mixed_cut", training);
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted); // inside epoch 2
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "mixed_whole"), _temp.Combine("runs", "mixed_cut"));
+        AssertSameMetricsIgnoringName("mixed_whole", "mixed_cut");
+        // The mixing takes part: without it the same run ends elsewhere.
+        Train(ConfigFile("unmixed", $"  loss: {loss}\n  optimizer: {{lr: 0.05}}"));
+        using var mixed = Checkpoint.Load(_temp.Combine("runs", "mixed_whole", "checkpoints", "latest.safetensors"));
+        using var unmixed = Checkpoint.Load(_temp.Combine("runs", "unmixed", "checkpoints", "latest.safetensors"));
+        Assert.False(mixed.Tensors["classifier.fc.weight"].bytes.SequenceEqual(unmixed.Tensors["classifier.fc.weight"].bytes));
+    }
+
+    /// <summary>MaxNorm's radius comes from the stage-1 classifier, not from the weights a resume continues with.</summary>
+    [Fact]
+    public void AWeightBalancingStageTwoResumesWithItsRadius()
+    {
+        Train(ConfigFile("stage1", StageOne));
+        string stageTwo = $"  stage: decoupled\n  model_dir: {_temp.Combine("runs", "stage1")}\n  reset_classifier: false\n  loss: class_balanced\n  max_norm: {{threshold: 0.2}}\n  optimizer: {{lr: 0.5, weight_decay: 0.1}}";
+        Train(ConfigFile("wb_whole", stageTwo));
+        string config = ConfigFile("wb_cut", stageTwo);
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted);
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "wb_whole"), _temp.Combine("runs", "wb_cut"));
+        AssertSameMetricsIgnoringName("wb_whole", "wb_cut");
+    }
+
+    /// <summary>LDAM-DRW changes its loss at the DRW epoch: a run cut after it resumes with the weights on.</summary>
+    [Fact]
+    public void AnLdamDrwRunInterruptedAfterTheSwitchResumesToTheSameResult()
+    {
+        string training = "  loss: {type: ldam, drw_epoch: 2}\n  optimizer: {lr: 0.05}";
+        string Config(string name)
+        {
+            string path = ConfigFile(name, training);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("training:", "model:\n  head: {type: cosine, scale: 30}\ntraining:"));
+            return path;
+        }
+        Train(Config("ldam_whole"));
+        string config = Config("ldam_cut");
+        Assert.True(Train(config, stopAfterSteps: 10).Interrupted);
+        Assert.False(Train(config, resume: true).Interrupted);
+        AssertSameWeights(_temp.Combine("runs", "ldam_whole"), _temp.Combine("runs", "ldam_cut"));
+        AssertSameMetricsIgnoringName("ldam_whole", "ldam_cut");
+    }
+
     [Fact]
     public void AnEpochWhoseBatchStreamStopsAtOnceIsNotCountedAsDone()
     {

@@ -30,6 +30,19 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void StepDividesTheRateByTenEveryStepEpochsCountedFromTheEpochStart()
+    {
+        var schedule = new LearningRateSchedule(new StepScheduleOptions { StepEpochs = 10, Gamma = 0.1 }, totalEpochs: 30, warmupEpochs: 0);
+
+        // PyTorch's StepLR stepped at each epoch's start: last_epoch = e, rate lr·γ^⌊e/10⌋.
+        Assert.Equal(0.01, schedule.LearningRate(1, 0.01), 12);
+        Assert.Equal(0.01, schedule.LearningRate(9, 0.01), 12);
+        Assert.Equal(0.001, schedule.LearningRate(10, 0.01), 12);
+        Assert.Equal(0.0001, schedule.LearningRate(29, 0.01), 12);
+        Assert.Equal(0.0001, schedule.LearningRate(30, 0.1), 12);
+    }
+
+    [Fact]
     public void WarmupCosineRampsLinearlyThenDecays()
     {
         var options = new WarmupCosineScheduleOptions { BaseLr = 0.05, WarmupLr = 0.1 };

@@ -49,13 +49,28 @@ public static class ImageTransforms
     /// size x size, so that a reader handing the test split the wrong size is an error; prediction takes images of any
     /// size and asks for <paramref name="resizeToSquare"/>, which first resizes every other size to the square input.
     /// </summary>
-    public static IImageTransform Test(TestTransformKey key, bool resizeToSquare = false) => key.Family switch
+    public static IImageTransform Test(TestTransformKey key, bool resizeToSquare = false) =>
+        key.Family == TestTransformKey.ImageNetFamily
+            ? ImageNetTest(size: key.Size)
+            : Square(key.Size, TestNormalization(key), resizeToSquare);
+
+    /// <summary>The per-channel statistics the test transform of <paramref name="key"/> normalises with.</summary>
+    public static ChannelNormalization TestNormalization(TestTransformKey key) => key.Family switch
     {
-        TestTransformKey.ImageNetFamily => ImageNetTest(size: key.Size),
-        TestTransformKey.CifarFamily => Square(key.Size, ChannelNormalization.Cifar, resizeToSquare),
-        TestTransformKey.FashionMnistFamily => Square(key.Size, ChannelNormalization.FashionMnist, resizeToSquare),
+        TestTransformKey.ImageNetFamily => ChannelNormalization.ImageNet,
+        TestTransformKey.CifarFamily => ChannelNormalization.Cifar,
+        TestTransformKey.FashionMnistFamily => ChannelNormalization.FashionMnist,
         _ => throw new ArgumentException($"no test transform of family '{key.Family}'", nameof(key)),
     };
+
+    /// <summary>
+    /// How the test transform of <paramref name="key"/>, as prediction uses it (<c>resizeToSquare</c>), brings an image
+    /// to the network's input size, in words for users of an exported model.
+    /// </summary>
+    public static string DescribeTestResize(TestTransformKey key) =>
+        key.Family == TestTransformKey.ImageNetFamily
+            ? $"resize the shorter side to {key.Size * ImageNetResize / ImageNetSize} pixels (bilinear), then crop the centre {key.Size}x{key.Size}"
+            : $"resize to {key.Size}x{key.Size} pixels (bilinear), unless the image is that size already";
 
     private static IImageTransform Square(int size, ChannelNormalization normalization, bool resizeToSquare) =>
         new ImagePipeline(

@@ -1,3 +1,4 @@
+using Balms.Losses;
 using static TorchSharp.torch;
 
 namespace Balms.Sampling.Meta;
@@ -11,8 +12,8 @@ namespace Balms.Sampling.Meta;
 /// foreach (int[] batch in sampler.EpochBatches(epoch))
 /// {
 ///     var features = ...;                          // frozen features of `batch`, [B, D]
-///     double metaLoss = sampler.Update(new LinearClassifierSnapshot(W, b, lr, mW, mb), features, nextMetaBatch);
-///     ...                                          // real step: Balanced Softmax on `batch`, SGD on (W, b)
+///     double metaLoss = sampler.Update(new LinearClassifierSnapshot(W, b, lr, mW, mb), features, nextMetaBatch, loss);
+///     ...                                          // real step: `loss` on `batch`, SGD on (W, b)
 /// }
 /// </code>
 /// </summary>
@@ -73,15 +74,16 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
     }
 
     /// <summary>
-    /// The meta update for the pending batch: a virtual SGD step of the classifier on the batch, mean cross-entropy
-    /// of the stepped classifier on <paramref name="meta"/>, and one Adam step on w with its gradient.
+    /// The meta update for the pending batch: a virtual SGD step of the classifier on the batch with the stage's
+    /// <paramref name="loss"/>, mean cross-entropy of the stepped classifier on <paramref name="meta"/>, and one Adam
+    /// step on w with its gradient.
     /// </summary>
     /// <param name="trainFeatures">Frozen features of the pending batch, [B, D], in the order of its indices.</param>
     /// <returns>The meta loss, for logging.</returns>
-    public double Update(LinearClassifierSnapshot classifier, Tensor trainFeatures, MetaBatch meta)
+    public double Update(LinearClassifierSnapshot classifier, Tensor trainFeatures, MetaBatch meta, LongTailLoss loss)
     {
         var draw = PendingDraw ?? throw new InvalidOperationException("no pending batch: draw one from EpochBatches before each meta update");
-        var (metaLoss, gradient) = MetaGradient.Compute(Weights.Logits, draw, trainFeatures, Weights.ClassCounts, classifier, meta);
+        var (metaLoss, gradient) = MetaGradient.Compute(Weights.Logits, draw, trainFeatures, loss, classifier, meta);
         Weights.ApplyGradient(gradient);
         PendingDraw = null;
         return metaLoss;

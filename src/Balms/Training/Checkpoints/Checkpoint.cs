@@ -37,6 +37,11 @@ public sealed record CheckpointInfo
     /// <see cref="Balms.Configuration.ModelPrior"/>); null in checkpoints written before it was recorded.
     /// </summary>
     public string? ModelPrior { get; init; }
+    /// <summary>
+    /// The classifier head's options in config YAML (see <see cref="HeadOptions.ToRecord"/>); null in checkpoints
+    /// written before heads had options, which are linear.
+    /// </summary>
+    public string? Head { get; init; }
 }
 
 /// <summary>
@@ -46,7 +51,8 @@ public sealed record CheckpointInfo
 /// </summary>
 public sealed class Checkpoint : IDisposable
 {
-    private const string InfoKey = "balms";
+    /// <summary>The metadata key of the <see cref="CheckpointInfo"/> JSON (also in exported ONNX models).</summary>
+    internal const string InfoKey = "balms";
     private const string MomentumPrefix = "optimizer.momentum.";
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
@@ -66,8 +72,11 @@ public sealed class Checkpoint : IDisposable
         if (optimizer is not null)
             foreach (var (key, buffer) in optimizer.MomentumBuffers) tensors[MomentumPrefix + key] = buffer;
         foreach (var (key, value) in extraState ?? new Dictionary<string, Tensor>()) tensors[key] = value;
-        SafeTensorsFile.Save(path, tensors, new Dictionary<string, string> { [InfoKey] = JsonSerializer.Serialize(info, Json) });
+        SafeTensorsFile.Save(path, tensors, new Dictionary<string, string> { [InfoKey] = InfoJson(info) });
     }
+
+    /// <summary>The metadata value <see cref="ReadInfo"/> reads back.</summary>
+    internal static string InfoJson(CheckpointInfo info) => JsonSerializer.Serialize(info, Json);
 
     public static Checkpoint Load(string path)
     {

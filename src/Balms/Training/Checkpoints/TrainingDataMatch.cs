@@ -12,9 +12,11 @@ namespace Balms.Training.Checkpoints;
 /// </summary>
 public static class TrainingDataMatch
 {
+    /// <param name="sameTrainingImages">Also require the checkpoint's run to have trained on the images
+    /// <paramref name="data"/> selects (false for a stage 2 that draws its own subset, where the test split is fixed).</param>
     /// <exception cref="BalmsException">The checkpoint has another number of classes or names other classes, reads
     /// images at another size, or its run trained on other images than <paramref name="data"/> selects.</exception>
-    public static void Check(WeightsInfo weights, ExperimentData data)
+    public static void Check(WeightsInfo weights, ExperimentData data, bool sameTrainingImages = true)
     {
         string checkpointPath = weights.Path;
         if (weights.ClassCount is { } classCount && classCount != data.ClassCount)
@@ -30,13 +32,13 @@ public static class TrainingDataMatch
                 throw new BalmsException(
                     $"{checkpointPath} was trained on images prepared as {transform}, but this config prepares them as {data.TestTransformKey} (data.image_size?); use the run's own data settings");
         }
-        if (TrainIndicesOfItsRun(checkpointPath) is { } trained && !trained.SequenceEqual(data.TrainIndices))
+        if (sameTrainingImages && TrainIndicesOfItsRun(checkpointPath) is { } trained && !trained.SequenceEqual(data.TrainIndices))
             throw new BalmsException(
                 $"{checkpointPath} comes from a run that trained on other images of the data (its {RunFileNames.TrainIndices} differs: another data_seed, holdout_fraction, val_fraction, imbalance_factor, head_class_size or skip_bad_images?), so some of them may be in this run's test split; use the run's own data settings (its {RunFileNames.Config})");
     }
 
     /// <summary>The training indices recorded beside a checkpoint in its run directory's checkpoints folder, if any.</summary>
-    private static int[]? TrainIndicesOfItsRun(string checkpointPath)
+    public static int[]? TrainIndicesOfItsRun(string checkpointPath)
     {
         var folder = Directory.GetParent(Path.GetFullPath(checkpointPath));
         if (folder is not { Name: RunFileNames.CheckpointDirectory, Parent: { } run }) return null;

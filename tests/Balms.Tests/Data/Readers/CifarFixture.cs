@@ -83,6 +83,26 @@ public static class CifarFixture
         return archive;
     }
 
+    /// <summary>
+    /// CIFAR-10 in the binary format with <paramref name="trainPerClass"/> images of every class (classes interleaved
+    /// and spread over the five training batches) and <paramref name="testPerClass"/> test images of every class, for
+    /// runs that need more than the handful of images of <see cref="Write"/>. Returns the folder.
+    /// </summary>
+    public static string WriteCifar10Binary(string root, int trainPerClass, int testPerClass)
+    {
+        string folder = Path.Combine(root, FolderName(CifarVariant.Cifar10, python: false));
+        Directory.CreateDirectory(folder);
+        byte[] Records(DatasetSplit split, IEnumerable<int> images) =>
+            images.SelectMany(image => new[] { (byte)(image % 10) }.Concat(Planar(split, image))).ToArray();
+        var trainFiles = BatchFiles(CifarVariant.Cifar10, python: false, DatasetSplit.Train);
+        int trainCount = 10 * trainPerClass;
+        for (int b = 0; b < trainFiles.Length; b++)
+            File.WriteAllBytes(Path.Combine(folder, trainFiles[b]), Records(DatasetSplit.Train, Enumerable.Range(0, trainCount).Where(i => i % trainFiles.Length == b)));
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), Records(DatasetSplit.Test, Enumerable.Range(0, 10 * testPerClass)));
+        File.WriteAllText(Path.Combine(folder, "batches.meta.txt"), string.Join("", ClassNames(CifarVariant.Cifar10).Select(name => name + "\n")) + "\n");
+        return folder;
+    }
+
     /// <summary>A gzip-compressed GNU tar holding a directory entry and then the files, like the downloads.</summary>
     public static void WriteTarGz(string archive, string folderName, IReadOnlyDictionary<string, byte[]> files)
     {

@@ -1,3 +1,4 @@
+using Balms.Losses;
 using Balms.Sampling.Meta;
 using Balms.Tests.Fixtures;
 using TorchSharp;
@@ -33,16 +34,35 @@ public class MetaGradientTests
         Assert.True(gradient.Max(Math.Abs) > 1e-3, "the problem should have a non-negligible meta-gradient");
     }
 
-    [Fact]
-    public void MetaGradientMatchesTheClosedForm()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void MetaGradientMatchesTheClosedForm(bool balancedSoftmax)
     {
-        var problem = new ReferenceMetaProblem(withMomentum: true, seed: 29);
+        var problem = new ReferenceMetaProblem(withMomentum: true, seed: 29, balancedSoftmax);
 
         var (_, gradient) = Compute(problem);
 
         var expected = problem.ClosedFormGradient(Logits);
         for (int c = 0; c < Logits.Length; c++)
             Assert.Equal(expected[c], gradient[c], 1e-12);
+    }
+
+    [Fact]
+    public void TheVirtualStepTakesTheStagesLossNotAlwaysBalancedSoftmax()
+    {
+        var softmaxProblem = new ReferenceMetaProblem(withMomentum: true, seed: 29, balancedSoftmax: false);
+        var balancedProblem = new ReferenceMetaProblem(withMomentum: true, seed: 29, balancedSoftmax: true);
+
+        var (softmaxLoss, softmaxGradient) = Compute(softmaxProblem);
+        var (balancedLoss, _) = Compute(balancedProblem);
+
+        // Same draw, features and classifier: only the virtual step's loss differs, and so does the stepped classifier.
+        Assert.Equal(softmaxProblem.MetaLoss(Logits, Logits), softmaxLoss, 1e-12);
+        Assert.NotEqual(balancedLoss, softmaxLoss, 6);
+        var balancedExpected = balancedProblem.ClosedFormGradient(Logits);
+        Assert.True(softmaxGradient.Zip(balancedExpected).Max(pair => Math.Abs(pair.First - pair.Second)) > 1e-4,
+            "a softmax stage's meta-gradient must not be Balanced Softmax's");
     }
 
     [Fact]
@@ -74,7 +94,8 @@ public class MetaGradientTests
             ReferenceMetaProblem.Momentum, ReferenceMetaProblem.WeightDecay);
         var meta = new MetaBatch(Tensor2D(problem.MetaFeatures), tensor(problem.MetaLabels.Select(y => (long)y).ToArray()));
         using var logits = new Parameter(tensor(Logits, float64), requires_grad: true);
-        return MetaGradient.Compute(logits, draw, trainFeatures, problem.Counts, classifier, meta);
+        using LongTailLoss loss = problem.BalancedSoftmax ? new BalancedSoftmax(problem.Counts) : new SoftmaxCrossEntropy();
+        return MetaGradient.Compute(logits, draw, trainFeatures, loss, classifier, meta);
     }
 
     private static Tensor Tensor2D(double[][] rows) =>

@@ -1,3 +1,4 @@
+using Balms.Losses;
 using Balms.Sampling.Meta;
 using TorchSharp;
 using static Balms.Tests.Fixtures.Numeric;
@@ -67,10 +68,11 @@ public class MetaSamplerTests
         var batch = sampler.EpochBatches(0).First();
         var trainFeatures = RandomTensor(random, batch.Length, 2);
         var before = sampler.Weights.LogitValues();
+        using var loss = new BalancedSoftmax(sampler.Weights.ClassCounts.ToArray());
         var (expectedLoss, gradient) = MetaGradient.Compute(sampler.Weights.Logits, sampler.PendingDraw!, trainFeatures,
-            sampler.Weights.ClassCounts, classifier, meta);
+            loss, classifier, meta);
 
-        double metaLoss = sampler.Update(classifier, trainFeatures, meta);
+        double metaLoss = sampler.Update(classifier, trainFeatures, meta, loss);
 
         Assert.Equal(expectedLoss, metaLoss, 1e-12);
         var after = sampler.Weights.LogitValues();
@@ -78,7 +80,7 @@ public class MetaSamplerTests
         for (int c = 0; c < 3; c++)
             Assert.Equal(-0.05 * gradient[c] / (Math.Abs(gradient[c]) + 1e-8), after[c] - before[c], 1e-12);
         Assert.Null(sampler.PendingDraw);
-        Assert.Throws<InvalidOperationException>(() => sampler.Update(classifier, trainFeatures, meta));
+        Assert.Throws<InvalidOperationException>(() => sampler.Update(classifier, trainFeatures, meta, loss));
     }
 
     [Fact]

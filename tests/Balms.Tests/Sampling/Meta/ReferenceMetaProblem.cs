@@ -4,15 +4,17 @@ namespace Balms.Tests.Sampling.Meta;
 /// <summary>
 /// A tiny BALMS meta problem (C=3, D=4, N=12, B=5, M=6) with its meta objective written in plain double arithmetic,
 /// independently of the library's tensor code: the Gumbel noise is a fixed matrix, the virtual step and the losses
-/// are spelled out element by element.
+/// are spelled out element by element. The virtual step takes Balanced Softmax, or plain softmax cross-entropy with
+/// <c>balancedSoftmax: false</c>.
 /// </summary>
 internal sealed class ReferenceMetaProblem
 {
     public const int Classes = 3, Dim = 4, Instances = 12, Batch = 5, MetaSize = 6;
     public const double LearningRate = 0.5, Momentum = 0.9, WeightDecay = 5e-4;
 
-    public ReferenceMetaProblem(bool withMomentum, int seed)
+    public ReferenceMetaProblem(bool withMomentum, int seed, bool balancedSoftmax = true)
     {
+        BalancedSoftmax = balancedSoftmax;
         var random = new Random(seed);
         InstanceLabels = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 0, 1];
         InstanceFeatures = Matrix(random, Instances, Dim);
@@ -36,6 +38,8 @@ internal sealed class ReferenceMetaProblem
     public double[][] MetaFeatures { get; }
     public int[] MetaLabels { get; }
     public long[] Counts { get; }
+    /// <summary>Whether the virtual step's loss adds log n_c to the logits.</summary>
+    public bool BalancedSoftmax { get; }
 
     private double[,] Gumbel => FixedUniformNoise.Gumbel(Uniform);
 
@@ -77,7 +81,7 @@ internal sealed class ReferenceMetaProblem
         for (int b = 0; b < Batch; b++)
         {
             var features = InstanceFeatures[chosen[b]];
-            var residual = LogitResidual(Weight, Bias, features, InstanceLabels[chosen[b]], useClassPrior: true);
+            var residual = LogitResidual(Weight, Bias, features, InstanceLabels[chosen[b]], useClassPrior: BalancedSoftmax);
             double inner = 0;
             for (int c = 0; c < Classes; c++)
             {
@@ -117,7 +121,7 @@ internal sealed class ReferenceMetaProblem
         for (int b = 0; b < Batch; b++)
         {
             var features = InstanceFeatures[chosen[b]];
-            var residual = LogitResidual(Weight, Bias, features, InstanceLabels[chosen[b]], useClassPrior: true);
+            var residual = LogitResidual(Weight, Bias, features, InstanceLabels[chosen[b]], useClassPrior: BalancedSoftmax);
             for (int c = 0; c < Classes; c++)
             {
                 biasGradient[c] += sampleWeights[b] * residual[c] / Batch;

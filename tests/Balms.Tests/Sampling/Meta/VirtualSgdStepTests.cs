@@ -1,3 +1,4 @@
+using Balms.Losses;
 using Balms.Sampling.Meta;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -62,9 +63,9 @@ public class VirtualSgdStepTests
 
     private static (Tensor Weight, Tensor Bias) Apply(LinearClassifierSnapshot classifier, Tensor features, Tensor labels)
     {
-        using var logCounts = tensor(Counts, float64).log();
+        using var loss = new BalancedSoftmax(Counts.Select(n => (long)n).ToArray());
         using var unitWeights = ones(Batch, float64);
-        return VirtualSgdStep.Apply(classifier, features, labels, logCounts, unitWeights);
+        return VirtualSgdStep.Apply(classifier, features, labels, loss, unitWeights);
     }
 
     private static void RealStep(optim.Optimizer sgd, Parameter weight, Parameter bias, Tensor features, Tensor labels)
