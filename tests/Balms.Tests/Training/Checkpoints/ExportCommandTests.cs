@@ -89,4 +89,17 @@ public class ExportCommandTests
         Assert.Equal(WeightsExport.Format, stored.Metadata["format"]);
         foreach (var tensor in stored.Tensors.Values) tensor.Dispose();
     }
+
+    [Fact]
+    public void AnExistingOnnxFileIsNotReplacedWithoutForceEither()
+    {
+        using var folder = new TempDirectory();
+        string output = folder.Combine("model.onnx");
+        File.WriteAllText(output, "a deployed model");
+
+        var refused = CliRunner.Run("export", "--checkpoint", OriginalCheckpoint, "--output", output);
+
+        Assert.Equal($"error: --output {output} exists; export replaces a file only with --force", refused.Error.Trim());
+        Assert.Equal("a deployed model", File.ReadAllText(output));
+    }
 }
