@@ -17,7 +17,7 @@ public static class DataCommand
     {
         arguments.Allow("--config", "--output", "--data-root", "--set");
         var options = CliApp.LoadConfig(arguments, arguments.Required("--config", Usage));
-        var data = DatasetCatalog.Load(options);
+        var data = ConsoleObserver.Render(options.Training.BatchSize, observer => DatasetCatalog.Load(options, observer));
         long[] counts = data.Train.ClassCounts();
         string validation = data.Validation is null ? "" : $", val {data.Validation.Count}";
         Console.WriteLine($"{data.DatasetName}: {data.Train.Count} training images, {data.ClassCount} classes, imbalance factor {counts.Max() / (double)Math.Max(counts.Min(), 1):F1} (most {counts.Max()}, fewest {counts.Min()}){validation}, test {data.Test.Count}");

@@ -19,14 +19,15 @@ public static class EvalCommand
         var options = CliApp.LoadConfig(arguments, arguments.Required("--config", Usage));
         var request = new CheckpointEvaluationRequest(arguments.Required("--checkpoint", Usage),
             PredictCommand.ModelPriorOption(arguments), arguments.One("--prior"), arguments.One("--test-prior"));
+        string output = arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval");
+        using var held = HeldFolders.Hold([output]);
         var device = Devices.Resolve(options.Device);
-        var data = DatasetCatalog.Load(options);
 
         var result = ConsoleObserver.Render(options.Training.BatchSize,
-            observer => CheckpointEvaluation.Run(request, options, data, device, observer, observer.Message, cancellation));
+            observer => CheckpointEvaluation.Run(request, options, DatasetCatalog.Load(options, observer), device, observer, observer.Message, cancellation));
         if (result is null) return CliApp.Interrupted;
 
-        var run = new RunDirectory(arguments.One("--output") ?? Path.Combine(options.Output.Dir, "eval"));
+        var run = new RunDirectory(output);
         run.WriteText(RunFileNames.Metrics, result.MetricsJson.ToJsonString(RunDirectory.Json) + "\n");
         ResultsTable.Print($"{options.Name}: test accuracy (%) of {request.CheckpointPath}", [new ResultsTable.Row(options.Name, ResultsTable.Scores.Of(result.Metrics))]);
         Console.WriteLine($"metrics written to {run.MetricsFile}");

@@ -14,20 +14,21 @@ namespace Balms.Cli;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage = "export --checkpoint FILE|RUN_DIR --output FILE.safetensors [--pytorch-keys] | --output FILE.onnx [--prior train|uniform|FILE] [--model-prior balanced|train] [--softmax]";
+    public const string Usage = "export --checkpoint FILE|RUN_DIR [--force] --output FILE.safetensors [--pytorch-keys] | --output FILE.onnx [--prior train|uniform|FILE] [--model-prior balanced|train] [--softmax]";
 
     private const string SafeTensorsExtension = ".safetensors";
 
     public static int Run(Arguments arguments, CancellationToken cancellation)
     {
-        arguments.Allow("--checkpoint", "--output", "--pytorch-keys", "--prior", "--model-prior", "--softmax");
+        arguments.Allow("--checkpoint", "--output", "--pytorch-keys", "--prior", "--model-prior", "--softmax", "--force");
         string checkpointPath = ImageClassifier.ResolveCheckpoint(arguments.Required("--checkpoint", Usage));
         string output = arguments.Required("--output", Usage);
-        if (output.EndsWith(OnnxExport.Extension, StringComparison.OrdinalIgnoreCase))
-            return WriteOnnx(arguments, checkpointPath, output);
+        bool onnx = output.EndsWith(OnnxExport.Extension, StringComparison.OrdinalIgnoreCase);
         // The file is safetensors whatever its name says: a .pth name would send PyTorch's loader astray.
-        if (!output.EndsWith(SafeTensorsExtension, StringComparison.OrdinalIgnoreCase))
+        if (!onnx && !output.EndsWith(SafeTensorsExtension, StringComparison.OrdinalIgnoreCase))
             throw new BalmsException($"--output {output}: the extension names the format: {SafeTensorsExtension} for the weights, {OnnxExport.Extension} for a model ONNX Runtime runs");
+        RefuseToReplace(output, checkpointPath, arguments.Has("--force"));
+        if (onnx) return WriteOnnx(arguments, checkpointPath, output);
         RefuseOptionsOfTheOtherFormat(arguments, SafeTensorsExtension, "--prior", "--model-prior", "--softmax");
         bool originalKeys = Flag(arguments, "--pytorch-keys");
 
@@ -38,6 +39,19 @@ public static class ExportCommand
             Console.WriteLine("to turn it into the original's final_model_checkpoint.pth, run in Python:\n  " +
                               WeightsExport.OriginalCheckpointRecipe.Replace("EXPORT", output));
         return 0;
+    }
+
+    /// <summary>
+    /// An export holds no training state: written over a training checkpoint (its own input, through any link) it
+    /// would end that run's --resume, so that is never done; any other existing file is replaced only with --force.
+    /// </summary>
+    private static void RefuseToReplace(string output, string checkpointPath, bool force)
+    {
+        if (Directory.Exists(output)) throw new BalmsException($"--output {output} is a folder; name the file to write");
+        if (!File.Exists(output)) return;
+        if (RealPath.Of(output) == RealPath.Of(checkpointPath))
+            throw new BalmsException($"--output {output} is the checkpoint being exported; export never replaces its input, name another file");
+        if (!force) throw new BalmsException($"--output {output} exists; export replaces a file only with --force");
     }
 
     private static int WriteOnnx(Arguments arguments, string checkpointPath, string output)

@@ -32,6 +32,7 @@ public static class PredictCommand
         using var classifier = LoadClassifier(arguments, (checkpoint ?? exported)!, isExported: exported is not null,
             arguments.One("--device") ?? "cpu", workers);
         int ranks = Math.Min(top, classifier.ClassNames.Count);
+        if (ranks < top) Console.Error.WriteLine($"note: --top {top} is more than the model's {ranks} classes; all {ranks} are shown");
         if (!json)
             Console.WriteLine(string.Join('\t', new[] { "image" }.Concat(Enumerable.Range(1, ranks).SelectMany(r => new[] { $"class_{r}", $"p_{r}" }))));
         foreach (var image in classifier.ClassifyBatch(paths, top, batchSize))

@@ -13,6 +13,7 @@ public static class ReportCommand
         arguments.Allow("--output");
         if (arguments.Positional.Count == 0) throw new BalmsException($"name at least one run directory; usage: ./balms {Usage}");
         string output = arguments.One("--output") ?? DefaultOutput;
+        using var held = HeldFolders.Hold([output]);
 
         var result = RunReport.Write(arguments.Positional, output, CommandLine(arguments.Positional, output));
         foreach (string warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");

@@ -41,6 +41,7 @@ public static class TrainCommand
     {
         // Validate every file before the first long run starts.
         var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).SelectMany(o => PerSeed(o, arguments.One("--seeds"))).ToList();
+        using var held = HeldFolders.Hold(experiments.Select(options => options.Output.Dir));
         bool resume = arguments.Has("--resume");
         // Resuming several runs continues the one that was cut: the runs before it finished with these very configs,
         // the runs after it start afresh (whatever an earlier command left in their directories).
@@ -82,9 +83,8 @@ public static class TrainCommand
     private static RunResult TrainOne(ExperimentOptions options, bool resume, CancellationToken cancellation)
     {
         var device = Devices.Resolve(options.Device);
-        var data = DatasetCatalog.Load(options);
         return ConsoleObserver.Render(options.Training.BatchSize,
-            observer => new Trainer(options, data, options.Output.Dir, observer, device).Run(cancellation, resume));
+            observer => new Trainer(options, DatasetCatalog.Load(options, observer), options.Output.Dir, observer, device).Run(cancellation, resume));
     }
 
     /// <summary>--seeds 0,1,2: one run per training seed, each in output.dir/seed_N (the data seed stays as configured).</summary>

@@ -27,7 +27,7 @@ public static class AtomicFile
             string kept = File.Exists(path) ? $" (the previous {Path.GetFileName(path)} is unchanged)" : "";
             // The temporary file is ours, not the user's: the message names the file they asked for.
             string reason = Describe(e).Replace(temporary, path, StringComparison.Ordinal);
-            throw new BalmsException($"cannot write {(what.Length > 0 ? what + " " : "")}{path}: {reason}{kept}", e);
+            throw new WriteException($"cannot write {(what.Length > 0 ? what + " " : "")}{path}: {reason}{kept}", e);
         }
     }
 

@@ -24,7 +24,7 @@ public class AtomicFileTests
         File.WriteAllText(folder.Combine("blocker"), "");
         string path = folder.Combine("blocker", "file.txt");
 
-        var error = Assert.Throws<BalmsException>(() => AtomicFile.WriteText(path, "content", "report"));
+        var error = Assert.Throws<WriteException>(() => AtomicFile.WriteText(path, "content", "report"));
 
         Assert.StartsWith($"cannot write report {path}: ", error.Message);
         Assert.DoesNotContain(".tmp", error.Message);

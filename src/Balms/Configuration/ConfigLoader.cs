@@ -7,6 +7,7 @@ public static class ConfigLoader
     /// <param name="overrides">"dotted.key=value" pairs applied to the file as written (before any adaptation).</param>
     public static ExperimentOptions Load(string path, IEnumerable<string>? overrides = null)
     {
+        if (Directory.Exists(path)) throw new ConfigException($"{path} is a folder, not a config file{ConfigsIn(path)}");
         if (!File.Exists(path)) throw new ConfigException($"config file not found: {path}");
         string text;
         try
@@ -23,12 +24,24 @@ public static class ConfigLoader
     public static ExperimentOptions Parse(string yaml, string fileName, IEnumerable<string>? overrides = null)
     {
         var root = ConfigNode.ParseYaml(yaml, fileName);
+        // Every setting but one has a default, so an empty file (a wrong or truncated file) would otherwise train.
+        if (root.Entries.Count == 0)
+            throw new ConfigException($"{fileName} is empty: it holds no settings; a config names at least training.num_epochs or training.num_iterations (see the files in configs/)");
         foreach (string assignment in overrides ?? [])
             ApplyOverride(root, assignment);
         if (OriginalConfigAdapter.LooksOriginal(root)) root = OriginalConfigAdapter.Adapt(root, fileName);
         var options = ConfigBinder.Bind<ExperimentOptions>(root);
         Validate(options);
         return options;
+    }
+
+    /// <summary>"; it holds a.yaml, b.yaml, ..." for a folder given where a config file was expected.</summary>
+    private static string ConfigsIn(string folder)
+    {
+        const int Named = 3;
+        var configs = Directory.EnumerateFiles(folder, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        if (configs.Count == 0) return "; give a .yaml file";
+        return $"; it holds {string.Join(", ", configs.Take(Named))}{(configs.Count > Named ? ", ..." : "")}";
     }
 
     private static void ApplyOverride(ConfigMapping root, string assignment)

@@ -8,17 +8,23 @@ namespace Balms.Data;
 /// <summary>Builds the splits of a configured benchmark: the long-tailed training set, the test set and the meta set.</summary>
 public static class DatasetCatalog
 {
-    public static ExperimentData Load(ExperimentOptions options)
+    /// <param name="progress">Told how the pass that opens every image file of an image folder or list advances.</param>
+    /// <exception cref="DataException">The data is missing or malformed, or image files of an image folder or list
+    /// cannot be opened (unless data.skip_bad_images leaves them out).</exception>
+    public static ExperimentData Load(ExperimentOptions options, IPassProgress? progress = null)
     {
         var data = options.Data;
+        // Each reader would say its folder "does not exist", which hides that the path names a file.
+        if (data.Root is { } root && File.Exists(root))
+            throw new DataException($"data root {root} is a file, not a folder; --data-root (data.root) names the folder that holds the dataset");
         return data.Dataset switch
         {
             DatasetKind.FashionMnistLt => FashionMnistLt(data),
             DatasetKind.Cifar10Lt => CifarLt(data, CifarVariant.Cifar10),
             DatasetKind.Cifar100Lt => CifarLt(data, CifarVariant.Cifar100),
-            DatasetKind.ImagenetLt => ImageListLt(data, ImageListBenchmark.ImageNetLt),
-            DatasetKind.PlacesLt => ImageListLt(data, ImageListBenchmark.PlacesLt),
-            DatasetKind.ImageFolder => ImageFolderData(data),
+            DatasetKind.ImagenetLt => ImageListLt(data, ImageListBenchmark.ImageNetLt, progress),
+            DatasetKind.PlacesLt => ImageListLt(data, ImageListBenchmark.PlacesLt, progress),
+            DatasetKind.ImageFolder => ImageFolderData(data, progress),
             _ => throw new ConfigException($"dataset {data.Dataset} is not supported"),
         };
     }
@@ -77,10 +83,14 @@ public static class DatasetCatalog
     /// ImageNet-LT / Places-LT as the original: the train list for training, the val list (20 images a class) for
     /// selecting the best epoch and as the BALMS meta set, the test list for the reported numbers.
     /// </summary>
-    private static ExperimentData ImageListLt(DataOptions data, ImageListBenchmark benchmark)
+    private static ExperimentData ImageListLt(DataOptions data, ImageListBenchmark benchmark, IPassProgress? progress)
     {
         string root = data.Root ?? DefaultRoot(data.Dataset);
-        var splits = benchmark.Open(root, data.ListDir ?? root, data.SkipBadImages, data.Workers);
+        var splits = benchmark.Open(root, data.ListDir ?? root, data.SkipBadImages, data.Workers, progress);
+        // Skipping has decoded every image already.
+        if (!data.SkipBadImages)
+            ImageFileCheck.RequireReadableHeaders([splits.Train.Samples, splits.Validation.Samples, splits.Test.Samples], data.Workers, progress,
+                "restore them, or set data.skip_bad_images: true to leave them out");
         string name = data.SkipBadImages
             ? $"{benchmark.DisplayName} (unreadable images skipped: train {splits.Train.Skipped.Count}, val {splits.Validation.Skipped.Count}, test {splits.Test.Skipped.Count})"
             : benchmark.DisplayName;
@@ -103,11 +113,13 @@ public static class DatasetCatalog
     /// split, when there is one, selects the best epoch and is the BALMS meta set; without it the best epoch is chosen
     /// on test (as for CIFAR-LT) and the meta set is a class-balanced draw from the training images.
     /// </summary>
-    private static ExperimentData ImageFolderData(DataOptions data)
+    private static ExperimentData ImageFolderData(DataOptions data, IPassProgress? progress)
     {
         string root = data.Root
             ?? throw new DataException("dataset image_folder needs data.root (or --data-root DIR): the folder holding your class folders");
         var splits = ImageFolder.Open(root, data.HoldoutFraction, data.ValFraction, data.DataSeed);
+        ImageFileCheck.RequireReadableHeaders(new[] { splits.Train, splits.Validation, splits.Test }.OfType<ISampleSource>(), data.Workers, progress,
+            "remove or replace them");
         var train = new ImageDataset(splits.Train, ImageTransforms.ImageNetTrain(size: data.ImageSize));
         var testTransform = TestTransformKey.ImageNet(data.ImageSize);
         var validation = splits.Validation is null ? null : new ImageDataset(splits.Validation, ImageTransforms.Test(testTransform));

@@ -28,25 +28,28 @@ public sealed class PredictionImages : ISampleSource
 
     /// <summary>
     /// The image files named by <paramref name="arguments"/>: a file as given, a folder as all its .jpg, .jpeg and
-    /// .png files at any depth in ordinal order of their path.
+    /// .png files at any depth in ordinal order of their path (links followed as
+    /// <see cref="ImageFolderSource.ImageFiles"/> says). Each file comes once, under the name it is first met by,
+    /// however many names or links lead to it.
     /// </summary>
-    /// <exception cref="DataException">An argument is neither a file nor a folder, or a folder holds no image.</exception>
+    /// <exception cref="DataException">An argument is neither a file nor a folder, a folder holds no image, or a link in
+    /// a folder leads to a folder outside it.</exception>
     public static IReadOnlyList<string> Expand(IEnumerable<string> arguments)
     {
-        var paths = new List<string>();
+        var files = new List<ImageFile>();
         foreach (string argument in arguments)
         {
-            if (File.Exists(argument)) paths.Add(argument);
+            if (File.Exists(argument)) files.Add(new ImageFile(argument, RealPath.Of(argument) ?? argument));
             else if (Directory.Exists(argument))
             {
                 var images = ImageFolderSource.ImageFiles(argument);
                 if (images.Count == 0)
                     throw new DataException($"{argument}: the folder holds no {string.Join(", ", ImageFolderSource.ImageExtensions)} images");
-                paths.AddRange(images);
+                files.AddRange(images);
             }
             else throw new DataException($"{argument}: no such image file or folder");
         }
-        return paths;
+        return files.DistinctBy(file => file.RealPath, StringComparer.Ordinal).Select(file => file.Path).ToArray();
     }
 
     public int Count => _paths.Length;

@@ -89,7 +89,7 @@ internal static class Figure
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BalmsException($"cannot write the figure {path}: {e.Message}", e);
+            throw new WriteException($"cannot write the figure {path}: {e.Message}", e);
         }
         finally
         {

@@ -124,6 +124,14 @@ public sealed class RunDirectory
     public string CheckpointDirectory => PathOf(RunFileNames.CheckpointDirectory);
     public string LatestCheckpoint => System.IO.Path.Combine(CheckpointDirectory, RunFileNames.LatestCheckpoint);
     public string BestCheckpoint => BestCheckpointIn(Path);
+
+    /// <summary>
+    /// The checkpoint a resume continues from: the latest, or when there is none the best, or null. The end of an
+    /// epoch writes best first, so when the disk fills up (or the process dies) before latest follows it at the run's
+    /// first checkpoint, best is the last complete one.
+    /// </summary>
+    public string? ResumeCheckpoint =>
+        File.Exists(LatestCheckpoint) ? LatestCheckpoint : File.Exists(BestCheckpoint) ? BestCheckpoint : null;
     public string MetricsFile => PathOf(RunFileNames.Metrics);
     public string TensorBoardDirectory => PathOf(RunFileNames.TensorBoardDirectory);
     public string PathOf(string name) => System.IO.Path.Combine(Path, name);
@@ -197,7 +205,7 @@ public sealed class RunDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BalmsException($"cannot write {path}: {AtomicFile.Describe(e)}", e);
+            throw new WriteException($"cannot write {path}: {AtomicFile.Describe(e)}", e);
         }
     }
 

@@ -68,7 +68,7 @@ public sealed class Trainer
             return result;
         }
         catch (Exception e) when (e is not OperationCanceledException && !resume && _runDirectory is { } run
-                                  && !File.Exists(run.LatestCheckpoint))
+                                  && run.ResumeCheckpoint is null)
         {
             // A new run that stops with an error before its first checkpoint (a corrupt image, a bad stage-1 file)
             // must not cost the earlier run in its directory: that run's files come back. A run that has a checkpoint
@@ -81,9 +81,16 @@ public sealed class Trainer
             {
                 // The error that stopped the run is the one to report; the earlier run is still in .earlier_run.
             }
+            if (e is WriteException) throw new WriteException($"{e.Message}; {OnceWritable}, start the run again: it had no checkpoint yet", e);
             throw;
         }
+        catch (WriteException e) when (_runDirectory?.ResumeCheckpoint is not null)
+        {
+            throw new WriteException($"{e.Message}; {OnceWritable}, continue the run with --resume from its last checkpoint", e);
+        }
     }
+
+    private const string OnceWritable = "once the run directory can be written again (on a full disk: free some space)";
 
     private RunResult Train(CancellationToken cancellation, bool resume)
     {
@@ -291,26 +298,25 @@ public sealed class Trainer
     {
         var run = RunDirectory.Existing(_runPath);
         string resolved = ComparableConfig(_options);
-        string? previous = RecordedConfig(run.Path);
+        string previous = RecordedConfig(run.Path)
+                           ?? throw new BalmsException($"cannot resume: {run.Path} holds no run (it has no {RunFileNames.Config}); start one there without --resume");
         if (previous != resolved)
-        {
-            string difference = previous is null ? $"it has no {RunFileNames.Config}" : FirstDifference(previous, resolved);
-            throw new BalmsException($"cannot resume {run.Path} with a different config ({difference}); resume with the run's own {RunFileNames.Config}");
-        }
-        if (!File.Exists(run.LatestCheckpoint))
-            throw new BalmsException($"cannot resume: {run.LatestCheckpoint} does not exist (the run stopped before its first checkpoint)" +
-                (run.HoldsEarlierRun ? $"; the run it was replacing is in {run.PathOf(RunFileNames.EarlierRun)}" : ""));
-        using var checkpoint = Checkpoint.Load(run.LatestCheckpoint);
-        checkpoint.LoadInto(model, run.LatestCheckpoint);
+            throw new BalmsException($"cannot resume {run.Path} with a different config ({FirstDifference(previous, resolved)}); resume with the run's own {RunFileNames.Config}");
+        string from = run.ResumeCheckpoint
+                      ?? throw new BalmsException($"cannot resume: {run.Path} has no checkpoint (the run stopped before its first one); start it again without --resume" +
+                                                  (run.HoldsEarlierRun ? $" (the run it was replacing is in {run.PathOf(RunFileNames.EarlierRun)})" : ""));
+        using var checkpoint = Checkpoint.Load(from);
+        checkpoint.LoadInto(model, from);
         optimizer.LoadMomentum(checkpoint.MomentumBuffers());
-        metaUpdate?.LoadState(checkpoint.Tensors, run.LatestCheckpoint);
+        metaUpdate?.LoadState(checkpoint.Tensors, from);
         var info = checkpoint.Info;
         if (info.Epoch >= length.Epochs && File.Exists(run.MetricsFile))
             throw new BalmsException($"{run.Path} has already finished all {length.Epochs} epochs (see its {RunFileNames.Metrics})");
         _runDirectory = run;
         Output.KeepEpochsUpTo(info.Epoch);
         metaUpdate?.KeepDistributionUpTo(info.Epoch, Output);
-        Log($"resuming {run.Path} at epoch {info.Epoch + 1}, step {info.StepInEpoch} (global step {info.GlobalStep})");
+        Log($"resuming {run.Path} at epoch {info.Epoch + 1}, step {info.StepInEpoch} (global step {info.GlobalStep})" +
+            (from == run.LatestCheckpoint ? "" : $" from {RunFileNames.BestCheckpointPath}: {RunFileNames.LatestCheckpointPath} was never written"));
         return new Position
         {
             CompletedEpochs = info.Epoch,

@@ -53,6 +53,36 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AFileGivenAsTheDataRootIsNamedAsAFile()
+    {
+        string file = _temp.Combine("train-images.gz");
+        File.WriteAllText(file, "not a folder");
+
+        var result = AssertUserError("train", "--config", Config(), "--data-root", file);
+
+        Assert.Equal($"error: data root {file} is a file, not a folder; --data-root (data.root) names the folder that holds the dataset", result.Error.Trim());
+    }
+
+    [Fact]
+    public void AFolderGivenAsTheConfigIsNamedAsAFolder()
+    {
+        var result = AssertUserError("train", "--config", _temp.Path);
+
+        Assert.StartsWith($"error: {_temp.Path} is a folder, not a config file", result.Error);
+    }
+
+    [Fact]
+    public void AnEmptyConfigFileIsRefused()
+    {
+        string empty = _temp.Combine("empty.yaml");
+        File.WriteAllText(empty, "");
+
+        var result = AssertUserError("train", "--config", empty, "--set", "training.num_epochs=1");
+
+        Assert.StartsWith("error: empty.yaml is empty: it holds no settings", result.Error);
+    }
+
+    [Fact]
     public void MissingCifarNamesThePathsLookedAt()
     {
         var result = AssertUserError("train", "--config", Config(dataset: "cifar10_lt"), "--data-root", _temp.Combine("nocifar"));
@@ -143,6 +173,22 @@ public class BadInputTests : IDisposable
         Assert.Contains("--colour", result.Error);
     }
 
+    [Fact]
+    public void AMisspeltFlagAtTheEndOfTheLineIsAnUnknownOptionWithTheOneMeant()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--resum");
+
+        Assert.Equal("error: unknown option '--resum', did you mean --resume?", result.Error.Trim());
+    }
+
+    [Fact]
+    public void AValidOptionAtTheEndOfTheLineNeedsItsValue()
+    {
+        var result = AssertUserError("train", "--config", Config(), "--output");
+
+        Assert.Equal("error: option --output needs a value", result.Error.Trim());
+    }
+
     [Theory]
     [InlineData("model.backbone=banana", "model.backbone", "resnet32")]
     [InlineData("device=tpu", "device: unknown device 'tpu'", "cuda:N")]
@@ -178,6 +224,30 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void ResumingAFolderThatHoldsNoRunSaysSo()
+    {
+        Directory.CreateDirectory(RunDirectory);
+
+        var result = CliRunner.Run("train", "--config", Config(), "--data-root", TinyFashionMnist.Write(_temp.Combine("fmnist")), "--resume");
+
+        Assert.Equal($"error: cannot resume: {RunDirectory} holds no run (it has no config.yaml); start one there without --resume", result.Error.Trim());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(RunDirectory));
+    }
+
+    [Fact]
+    public void AReportOutputThatIsAFileIsNamedAsAFile()
+    {
+        string file = _temp.Combine("report.md");
+        File.WriteAllText(file, "the user's notes");
+
+        var result = AssertUserError("report", _temp.Combine("some_run"), "--output", file);
+
+        Assert.Equal($"error: cannot write to the output directory {file}: it is a file, not a folder", result.Error.Trim());
+        Assert.Equal("the user's notes", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void UnwritableOutputDirectoryIsReported()
     {
         string data = TinyFashionMnist.Write(_temp.Combine("fmnist"));
@@ -198,6 +268,7 @@ public class BadInputTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("the training loss became", result.Error);
         Assert.Contains("step", result.Error);
+        Assert.False(File.Exists(Path.Combine(RunDirectory, OutputLock.FileName)), "the run's folder is still locked after its error");
         using var last = Balms.Training.Checkpoints.Checkpoint.Load(Path.Combine(RunDirectory, "checkpoints", "latest.safetensors"));
         foreach (var (name, tensor) in last.Tensors)
             if (tensor.is_floating_point()) Assert.True(tensor.isfinite().all().item<bool>(), $"{name} is not finite in the kept checkpoint");

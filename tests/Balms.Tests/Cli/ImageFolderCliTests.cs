@@ -109,6 +109,7 @@ public class ImageFolderCliTests : IDisposable
         var adjusted = CliRunner.Run("predict", "--checkpoint", checkpoint, "--prior", "train", "--json", image);
 
         Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.Equal("", plain.Error);
         var line = JsonNode.Parse(plain.Output.Trim())!;
         Assert.Equal(image, line["path"]!.GetValue<string>());
         var top = line["top"]!.AsArray();
@@ -116,6 +117,18 @@ public class ImageFolderCliTests : IDisposable
         Assert.Equal([4.0 / 7, 2.0 / 7, 1.0 / 7], top.Select(t => Math.Round(t!["probability"]!.GetValue<double>(), 6)), new Tolerance(1e-6));
         Assert.True(adjusted.ExitCode == 0, adjusted.Error);
         Assert.All(JsonNode.Parse(adjusted.Output.Trim())!["top"]!.AsArray(), t => Assert.Equal(1.0 / 3, t!["probability"]!.GetValue<double>(), 6));
+    }
+
+    [Fact]
+    public void ATopBeyondTheClassesShowsThemAllAndSaysSo()
+    {
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tiny.safetensors"), [0, Math.Log(2), Math.Log(4)], Names, [12, 6, 3]);
+
+        var result = CliRunner.Run("predict", "--checkpoint", checkpoint, Path.Combine(Data("test", "ant"), "0.png"), "--top", "50");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("note: --top 50 is more than the model's 3 classes; all 3 are shown", result.Error.Trim());
+        Assert.Equal(["image", "class_1", "p_1", "class_2", "p_2", "class_3", "p_3"], result.Output.Split('\n')[0].Split('\t'));
     }
 
     [Fact]
@@ -233,14 +246,32 @@ public class ImageFolderCliTests : IDisposable
     }
 
     [Fact]
+    public void AnImageThatIsNoImageStopsTheRunBeforeItWritesAnything()
+    {
+        // With two steps an epoch, a batch might never draw them: only the check of every file finds them.
+        string empty = Data("train", "ant", "empty.jpg"), text = Data("train", "cow", "notes.png");
+        File.WriteAllBytes(empty, []);
+        File.WriteAllText(text, "not an image");
+
+        var result = CliRunner.Run("train", "--config", Config("unchecked"));
+
+        Assert.Equal($"error: {empty}: not a readable image (corrupt, empty, or a format SkiaSharp does not decode); 2 of the 35 image files cannot be read: remove or replace them",
+            result.Error.Trim());
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(Directory.Exists(RunDirectory("unchecked")));
+    }
+
+    [Fact]
     public void ARunThatFailsAfterItsFirstCheckpointStaysResumableAndKeepsTheEarlierRunAside()
     {
         string[] twoEpochs = ["--set", "training.num_epochs=2", "--set", "training.eval_every=2"];
         Assert.Equal(0, CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]).ExitCode);
         byte[] earlierMetrics = File.ReadAllBytes(Path.Combine(RunDirectory("later"), "metrics.json"));
-        // Read by epoch 2's evaluation only, after epoch 1's checkpoint.
-        string broken = Path.Combine(Data("test", "cow"), "broken.jpg");
-        File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2]);
+        // Read by epoch 2's evaluation only, after epoch 1's checkpoint; cut after its header, so that it passes the
+        // check of every file before the run.
+        string broken = Path.Combine(Data("test", "cow"), "broken.png");
+        byte[] whole = File.ReadAllBytes(Path.Combine(Data("test", "cow"), "0.png"));
+        File.WriteAllBytes(broken, whole[..(whole.Length / 2)]);
 
         AssertOneLineError(CliRunner.Run(["train", "--config", Config("later"), .. twoEpochs]), broken);
         Assert.True(File.Exists(Path.Combine(RunDirectory("later"), "checkpoints", "latest.safetensors")));
@@ -282,6 +313,29 @@ public class ImageFolderCliTests : IDisposable
         Directory.CreateDirectory(Data("train", "dog"));
 
         AssertOneLineError(CliRunner.Run("data", "--config", Config("empty")), Data("train", "dog"));
+    }
+
+    [Fact]
+    public void DataRefusesALinkThatWouldReadTheOtherClassesUnderOne()
+    {
+        string up = Data("train", "cow", "up");
+        Directory.CreateSymbolicLink(up, "..");
+
+        AssertOneLineError(CliRunner.Run("data", "--config", Config("linked")), $"{up} links to the folder");
+    }
+
+    [Fact]
+    public void PredictClassifiesEachImageOfAFolderWithALinkLoopOnce()
+    {
+        string checkpoint = TinyCheckpoint.Write(_temp.Combine("tiny.safetensors"), [0, 0, 0], Names, [12, 6, 3]);
+        Directory.CreateSymbolicLink(Data("test", "bee", "loop"), "..");
+
+        var result = CliRunner.Run("predict", "--checkpoint", checkpoint, Data("test"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var images = result.Output.TrimEnd().Split('\n').Skip(1).Select(line => line.Split('\t')[0]).ToList();
+        Assert.Equal(12, images.Count);
+        Assert.Equal(images.Count, images.Distinct().Count());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Balms.Configuration;
+using Balms.Tests.Fixtures;
 
 namespace Balms.Tests.Configuration;
 
@@ -197,5 +198,26 @@ public class ConfigLoaderTests
         var again = ConfigLoader.Parse(yaml, "resolved.yaml");
         Assert.Equal(ConfigWriter.ToYaml(again), yaml);
         Assert.Equal(2, Assert.IsType<ClassAwareSamplerOptions>(again.Training.Sampler).SamplesPerClass);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    public void AnEmptyFileIsRefusedEvenWhenSetGivesTheRequiredKey(string yaml)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "blank.yaml", ["training.num_epochs=1"]));
+
+        Assert.Equal("blank.yaml is empty: it holds no settings; a config names at least training.num_epochs or training.num_iterations (see the files in configs/)", error.Message);
+    }
+
+    [Fact]
+    public void AFolderGivenAsTheConfigIsNamedAsAFolderWithTheConfigsItHolds()
+    {
+        using var folder = new TempDirectory();
+        foreach (string name in new[] { "b.yaml", "a.yaml", "notes.txt" }) File.WriteAllText(folder.Combine(name), "name: x\n");
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(folder.Path));
+
+        Assert.Equal($"{folder.Path} is a folder, not a config file; it holds a.yaml, b.yaml", error.Message);
     }
 }

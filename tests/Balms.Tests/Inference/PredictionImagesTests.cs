@@ -44,4 +44,28 @@ public class PredictionImagesTests : IDisposable
         Assert.Contains(_temp.Combine("empty"), error.Message);
         Assert.Contains("holds no", error.Message);
     }
+
+    [Fact]
+    public void ALinkLoopOrAFileNamedTwiceGivesEachImageOnce()
+    {
+        string[] images = [Touch("photos", "a.png"), Touch("photos", "sub", "b.png")];
+        Directory.CreateSymbolicLink(_temp.Combine("photos", "sub", "loop"), "..");
+
+        var paths = PredictionImages.Expand([_temp.Combine("photos"), images[1]]);
+
+        Assert.Equal(images, paths);
+    }
+
+    [Fact]
+    public void ALinkOutOfTheFolderIsRefused()
+    {
+        Touch("photos", "a.png");
+        Touch("elsewhere", "b.png");
+        string link = _temp.Combine("photos", "more");
+        Directory.CreateSymbolicLink(link, _temp.Combine("elsewhere"));
+
+        var error = Assert.Throws<DataException>(() => PredictionImages.Expand([_temp.Combine("photos")]));
+
+        Assert.StartsWith($"{link} links to the folder {RealPath.Of(_temp.Combine("elsewhere"))}, outside", error.Message);
+    }
 }

@@ -310,6 +310,54 @@ public class ResumeTests : IDisposable
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
     }
 
+    /// <summary>
+    /// The run's first checkpoint fails between best and latest (a folder in the way of latest's temporary file stands
+    /// for a disk that fills up there): the error says how to go on, and the resume continues from best to exactly the
+    /// result of an uninterrupted run.
+    /// </summary>
+    [Fact]
+    public void AFailureToWriteTheFirstLatestCheckpointResumesFromBest()
+    {
+        Train(ConfigFile("whole", StageOne, evalEvery: 1));
+        string config = ConfigFile("injected", StageOne, evalEvery: 1);
+        string blocked = _temp.Combine("runs", "injected", "checkpoints", "latest.safetensors.tmp");
+        Directory.CreateDirectory(blocked);
+
+        var failed = CliRunner.Run("train", "--config", config);
+
+        Assert.Equal(2, failed.ExitCode);
+        Assert.StartsWith($"error: cannot write checkpoint {_temp.Combine("runs", "injected", "checkpoints", "latest.safetensors")}: ", failed.Error);
+        Assert.EndsWith("; once the run directory can be written again (on a full disk: free some space), continue the run with --resume from its last checkpoint",
+            failed.Error.Trim());
+        Assert.True(File.Exists(_temp.Combine("runs", "injected", "checkpoints", "best.safetensors")));
+        Assert.False(File.Exists(_temp.Combine("runs", "injected", "checkpoints", "latest.safetensors")));
+
+        Directory.Delete(blocked);
+        var resumed = CliRunner.Run("train", "--config", config, "--resume");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Output);
+        string log = File.ReadAllText(_temp.Combine("runs", "injected", "log.txt"));
+        Assert.True(log.Contains("at epoch 2, step 0 (global step 12) from checkpoints/best.safetensors"), log);
+        AssertSameWeights(_temp.Combine("runs", "whole"), _temp.Combine("runs", "injected"));
+        AssertSameMetricsIgnoringName("whole", "injected");
+    }
+
+    [Fact]
+    public void AFailureBeforeAnyCheckpointSaysToStartAgainAndSoDoesAResume()
+    {
+        // Without an evaluation in epoch 1 there is no best checkpoint: latest is the first.
+        string config = ConfigFile("no_checkpoint", StageOne, evalEvery: 2);
+        Directory.CreateDirectory(_temp.Combine("runs", "no_checkpoint", "checkpoints", "latest.safetensors.tmp"));
+
+        var failed = CliRunner.Run("train", "--config", config);
+        var resumed = CliRunner.Run("train", "--config", config, "--resume");
+
+        Assert.EndsWith("; once the run directory can be written again (on a full disk: free some space), start the run again: it had no checkpoint yet",
+            failed.Error.Trim());
+        Assert.Equal($"error: cannot resume: {_temp.Combine("runs", "no_checkpoint")} has no checkpoint (the run stopped before its first one); start it again without --resume",
+            resumed.Error.Trim());
+    }
+
     [Fact]
     public void ResumeWithAnotherConfigIsRefused()
     {

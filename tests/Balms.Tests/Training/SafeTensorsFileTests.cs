@@ -63,7 +63,7 @@ public class SafeTensorsFileTests : IDisposable
         // A directory where the temporary file should go makes the write fail.
         Directory.CreateDirectory(path + ".tmp");
         using var u = tensor(new float[] { 2f });
-        Assert.Throws<BalmsException>(() => SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["x"] = u }, new Dictionary<string, string>()));
+        Assert.Throws<WriteException>(() => SafeTensorsFile.Save(path, new Dictionary<string, Tensor> { ["x"] = u }, new Dictionary<string, string>()));
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 }

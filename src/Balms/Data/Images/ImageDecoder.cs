@@ -14,12 +14,25 @@ public static class ImageDecoder
 
     /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
     /// <exception cref="DataException">The file is missing, unreadable, not an image, truncated or corrupt.</exception>
-    public static RawImage ReadRgb(string path)
+    public static RawImage ReadRgb(string path) => DecodeRgb(ReadFile(path, File.ReadAllBytes), path);
+
+    /// <summary>
+    /// Opens the image file at <paramref name="path"/> and decodes its header only: a fraction of the cost of
+    /// <see cref="ReadRgb"/> that finds a missing file, an empty one or one that is no image. Damage past the header
+    /// (a truncated file) is found only when the image is decoded.
+    /// </summary>
+    /// <exception cref="DataException">The file is missing, unreadable or not an image, as <see cref="ReadRgb"/> says.</exception>
+    public static void CheckHeader(string path)
     {
-        byte[] encoded;
+        using var file = ReadFile(path, File.OpenRead);
+        using var codec = SKCodec.Create(file) ?? throw NotAnImage(path);
+    }
+
+    private static T ReadFile<T>(string path, Func<string, T> read)
+    {
         try
         {
-            encoded = File.ReadAllBytes(path);
+            return read(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -29,16 +42,17 @@ public static class ImageDecoder
         {
             throw new DataException($"{path}: cannot read image file ({e.Message})", e);
         }
-        return DecodeRgb(encoded, path);
     }
+
+    private static DataException NotAnImage(string source) =>
+        new($"{source}: not a readable image (corrupt, empty, or a format SkiaSharp does not decode)");
 
     /// <summary>Decodes an encoded image held in memory; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="DataException">The bytes are not an image SkiaSharp reads, or the image is truncated or corrupt.</exception>
     public static RawImage DecodeRgb(byte[] encoded, string source)
     {
         using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data)
-            ?? throw new DataException($"{source}: not a readable image (corrupt, empty, or a format SkiaSharp does not decode)");
+        using var codec = SKCodec.Create(data) ?? throw NotAnImage(source);
         int width = codec.Info.Width, height = codec.Info.Height;
         // Unpremultiplied RGBA keeps the colour of translucent pixels intact, so dropping alpha gives PIL's RGB values.
         // No colour space on the target: Skia then leaves the encoded values untransformed, as PIL does.

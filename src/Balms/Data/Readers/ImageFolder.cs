@@ -24,7 +24,8 @@ public static class ImageFolder
     /// <param name="valFraction">Single folder: fraction of each class held out for val (0 = no val split).</param>
     /// <param name="seed">Single folder: the seed of the held-out choice.</param>
     /// <exception cref="DataException">The root is missing, a needed split folder is missing, a class folder is empty
-    /// or unknown, or the held-out fraction leaves no test image.</exception>
+    /// or unknown, a link leads out of a class folder or to an image already read, or the held-out fraction leaves no
+    /// test image.</exception>
     public static ImageFolderSplits Open(string root, double testFraction, double valFraction, int seed)
     {
         if (!Directory.Exists(root))
@@ -42,6 +43,8 @@ public static class ImageFolder
         var train = ImageFolderSource.Scan(trainFolder, classNames);
         var test = NonEmpty(ImageFolderSource.Scan(testFolder, classNames));
         var validation = Directory.Exists(validationFolder) ? NonEmpty(ImageFolderSource.Scan(validationFolder, classNames)) : null;
+        // An image linked into two splits would be tested on after being trained on.
+        ImageFolderSource.RejectRepeatedFiles(new[] { train, validation, test }.OfType<ImageFolderSource>().SelectMany(split => split.Files));
         string layout = validation is null ? "train/test folders" : "train/val/test folders";
         return new ImageFolderSplits(train, validation, test, Enumerable.Range(0, train.Count).ToArray(), classNames, layout);
     }

@@ -33,8 +33,9 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
     /// <param name="skipUnreadable">Leave out images that cannot be decoded (see <see cref="ImageListSplit.Readable"/>)
     /// instead of failing when a batch reads one.</param>
     /// <param name="workers">Threads for the up-front pass of <paramref name="skipUnreadable"/>.</param>
+    /// <param name="progress">Told how that pass advances.</param>
     /// <exception cref="DataException">The image root or a list is missing, or a list is malformed.</exception>
-    public ImageListSplits Open(string imageRoot, string listDirectory, bool skipUnreadable, int workers)
+    public ImageListSplits Open(string imageRoot, string listDirectory, bool skipUnreadable, int workers, IPassProgress? progress = null)
     {
         if (!Directory.Exists(imageRoot))
             throw new DataException($"{DisplayName} images not found: {imageRoot} does not exist; download {ImageDownload} and pass --data-root DIR (or set data.root) naming the folder the list paths start from");
@@ -48,6 +49,8 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
         // Parse every list before the (possibly long) pass over the images, so a malformed list fails at once.
         var entries = SplitNames.Select(split => ImageListFile.Read(ListPath(listDirectory, split))).ToArray();
         int classCount = entries[0].Max(entry => entry.Label) + 1;
+        if (classCount == 1)
+            throw new DataException($"{ListPath(listDirectory, "train")}: every image has label 0, a single class; a classifier needs at least two classes");
         string namesPath = ClassNamesPath(listDirectory);
         var classNames = File.Exists(namesPath)
             ? ImageListFile.ReadClassNames(namesPath, classCount)
@@ -56,7 +59,7 @@ public sealed record ImageListBenchmark(string ListName, string DisplayName, str
             .Select((split, i) => new ImageListSource(ListPath(listDirectory, split), imageRoot, entries[i], classNames))
             .ToArray();
         var splits = lists
-            .Select(list => skipUnreadable ? ImageListSplit.Readable(list, workers) : ImageListSplit.All(list))
+            .Select(list => skipUnreadable ? ImageListSplit.Readable(list, workers, progress) : ImageListSplit.All(list))
             .ToArray();
         return new ImageListSplits(splits[0], splits[1], splits[2], classNames);
     }

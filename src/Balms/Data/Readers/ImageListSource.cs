@@ -6,7 +6,7 @@ namespace Balms.Data.Readers;
 /// The images of one list file, decoded from disk on every <see cref="Read"/> (nothing is cached, so memory stays
 /// flat on ImageNet-sized splits). Holds only immutable arrays, so reading from several threads is safe.
 /// </summary>
-public sealed class ImageListSource : ISampleSource
+public sealed class ImageListSource : IImageFileSource
 {
     private readonly string[] _imagePaths;
     private readonly int[] _labels;
@@ -48,9 +48,25 @@ public sealed class ImageListSource : ISampleSource
         }
         catch (DataException e)
         {
-            throw new DataException($"{ListPath}, line {_lineNumbers[index]}: {e.Message}", e);
+            throw NamingTheLine(index, e);
         }
     }
+
+    /// <exception cref="DataException">The image is missing or no image; the message names the image, the list and
+    /// the line.</exception>
+    public void CheckHeader(int index)
+    {
+        try
+        {
+            ImageDecoder.CheckHeader(_imagePaths[index]);
+        }
+        catch (DataException e)
+        {
+            throw NamingTheLine(index, e);
+        }
+    }
+
+    private DataException NamingTheLine(int index, DataException e) => new($"{ListPath}, line {_lineNumbers[index]}: {e.Message}", e);
 
     public string Describe(int index) => $"{_imagePaths[index]} ({ListPath}, line {_lineNumbers[index]})";
 }

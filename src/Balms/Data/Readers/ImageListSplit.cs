@@ -18,22 +18,13 @@ public sealed record ImageListSplit(ISampleSource Samples, IReadOnlyList<int> Li
     /// <summary>
     /// Only the images that decode. Every listed image is decoded once, up front, on <paramref name="workers"/>
     /// threads, so which images are left out depends only on the files, never on thread timing or on which samples a
-    /// run happens to draw, and the count is known before training starts. The price is one pass over the images.
+    /// run happens to draw, and the count is known before training starts. The price is one pass over the images,
+    /// reported to <paramref name="progress"/>.
     /// </summary>
-    public static ImageListSplit Readable(ImageListSource list, int workers)
+    public static ImageListSplit Readable(ImageListSource list, int workers, IPassProgress? progress = null)
     {
-        var failures = new string?[list.Count];
-        Parallel.For(0, list.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, index =>
-        {
-            try
-            {
-                list.Read(index);
-            }
-            catch (DataException e)
-            {
-                failures[index] = e.Message;
-            }
-        });
+        var failures = ImageFileCheck.Failures(list.Count, index => list.Read(index), workers, progress,
+            $"decoding every image of {Path.GetFileName(list.ListPath)} to leave out unreadable ones");
         var readable = Enumerable.Range(0, list.Count).Where(index => failures[index] is null).ToArray();
         var skipped = Enumerable.Range(0, list.Count)
             .Where(index => failures[index] is not null)

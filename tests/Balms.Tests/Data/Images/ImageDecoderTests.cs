@@ -165,4 +165,35 @@ public class ImageDecoderTests
 
         Assert.StartsWith(path + ": corrupt image", error.Message);
     }
+
+    [Theory]
+    [InlineData("empty.jpg", "")]
+    [InlineData("text.png", "this is a text file, not a PNG")]
+    public void TheHeaderCheckFindsAFileThatIsNoImageAsDecodingWould(string name, string content)
+    {
+        using var folder = new TempDirectory();
+        string path = folder.Combine(name);
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<DataException>(() => ImageDecoder.CheckHeader(path));
+
+        Assert.Equal(Assert.Throws<DataException>(() => ImageDecoder.ReadRgb(path)).Message, error.Message);
+        Assert.StartsWith(path + ": not a readable image", error.Message);
+    }
+
+    [Fact]
+    public void TheHeaderCheckNamesAMissingFileAndPassesAnImageCutAfterItsHeader()
+    {
+        using var folder = new TempDirectory();
+        Assert.Equal($"{folder.Combine("gone.png")}: image file not found",
+            Assert.Throws<DataException>(() => ImageDecoder.CheckHeader(folder.Combine("gone.png"))).Message);
+
+        string cut = folder.Combine("cut.png");
+        ImageFiles.WritePng(cut, ImageFiles.Gradient(Height, Width, 3));
+        byte[] whole = File.ReadAllBytes(cut);
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+
+        ImageDecoder.CheckHeader(cut);
+        Assert.Throws<DataException>(() => ImageDecoder.ReadRgb(cut));
+    }
 }

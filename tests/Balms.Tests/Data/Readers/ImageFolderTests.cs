@@ -125,7 +125,7 @@ public class ImageFolderTests : IDisposable
     [Fact]
     public void ATestClassUnknownToTrainingIsNamed()
     {
-        ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2));
+        ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2), ("b", 1));
         ImageFolderFixture.WriteClasses(Path.Combine(Root, "test"), ("a", 1), ("stray", 1));
 
         var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
@@ -141,6 +141,16 @@ public class ImageFolderTests : IDisposable
         ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2));
         var noTest = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
         Assert.Contains(Path.Combine(Root, "test"), noTest.Message);
+    }
+
+    [Fact]
+    public void ASingleClassIsRefused()
+    {
+        ImageFolderFixture.WriteClasses(Root, ("only", 4));
+
+        var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
+
+        Assert.Equal($"{Root}: only one class folder ('only'); a classifier needs at least two classes, one sub-folder of images each", error.Message);
     }
 
     [Fact]
@@ -164,6 +174,74 @@ public class ImageFolderTests : IDisposable
         var error = Assert.Throws<DataException>(() => source.Read(Enumerable.Range(0, source.Count).Single(i => source.ImagePath(i) == broken)));
 
         Assert.Contains(broken, error.Message);
+    }
+
+    [Fact]
+    public void ALinkOutOfAClassFolderIsRefusedInsteadOfReadingTheOtherClassesUnderIt()
+    {
+        ImageFolderFixture.WriteClasses(Root, ("cat", 6), ("dog", 6));
+        string up = Path.Combine(Root, "cat", "up");
+        Directory.CreateSymbolicLink(up, "..");
+
+        var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
+
+        Assert.StartsWith($"{up} links to the folder {RealPath.Of(Root)}, outside {RealPath.Of(Path.Combine(Root, "cat"))};", error.Message);
+    }
+
+    [Fact]
+    public void AFolderReachedAgainThroughALinkInsideTheClassFolderIsReadOnce()
+    {
+        ImageFolderFixture.WriteClass(Path.Combine(Root, "cat"), "sub", 0, 2);
+        ImageFolderFixture.WriteClasses(Root, ("cat", 3), ("dog", 1));
+        Directory.CreateSymbolicLink(Path.Combine(Root, "cat", "sub", "loop"), "..");
+        Directory.CreateSymbolicLink(Path.Combine(Root, "cat", "again"), "sub");
+
+        var source = ImageFolderSource.Scan(Root, ImageFolderSource.ClassNamesOf(Root));
+
+        Assert.Equal([5L, 1], new ImageDataset(source, NoTransform).ClassCounts());
+        Assert.Equal(source.Files.Select(file => file.RealPath).Distinct().Count(), source.Count);
+    }
+
+    [Fact]
+    public void AnImageLinkedIntoTwoClassesIsRefusedNamingBothNames()
+    {
+        ImageFolderFixture.WriteClasses(Root, ("cat", 2), ("dog", 2));
+        string link = Path.Combine(Root, "dog", "cat.png");
+        File.CreateSymbolicLink(link, Path.Combine("..", "cat", "0.png"));
+
+        var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
+
+        Assert.StartsWith($"{Path.Combine(Root, "cat", "0.png")} and {link} are the same image file", error.Message);
+    }
+
+    [Fact]
+    public void AnImageLinkedIntoTrainAndTestIsRefused()
+    {
+        ImageFolderFixture.WriteClasses(Path.Combine(Root, "train"), ("a", 2), ("b", 2));
+        ImageFolderFixture.WriteClasses(Path.Combine(Root, "test"), ("a", 1), ("b", 1));
+        string link = Path.Combine(Root, "test", "b", "seen.png");
+        File.CreateSymbolicLink(link, Path.Combine(Root, "train", "b", "1.png"));
+
+        var error = Assert.Throws<DataException>(() => ImageFolder.Open(Root, 0.2, 0, 0));
+
+        Assert.StartsWith($"{Path.Combine(Root, "train", "b", "1.png")} and {link} are the same image file", error.Message);
+    }
+
+    [Fact]
+    public void ClassFoldersAndImagesMayBeLinksToFilesElsewhere()
+    {
+        // A dataset assembled from a pool of images without copying them.
+        string pool = _folder.Combine("pool");
+        ImageFolderFixture.WriteClasses(pool, ("cats", 3), ("dogs", 2));
+        Directory.CreateDirectory(Root);
+        Directory.CreateSymbolicLink(Path.Combine(Root, "cat"), Path.Combine(pool, "cats"));
+        ImageFolderFixture.WriteClass(Root, "dog", 1, 1);
+        File.CreateSymbolicLink(Path.Combine(Root, "dog", "from_pool.png"), Path.Combine(pool, "dogs", "0.png"));
+
+        var source = ImageFolderSource.Scan(Root, ImageFolderSource.ClassNamesOf(Root));
+
+        Assert.Equal([3L, 2], new ImageDataset(source, NoTransform).ClassCounts());
+        Assert.Equal(Path.Combine(pool, "dogs", "0.png"), source.Files.Single(file => file.Path.EndsWith("from_pool.png")).RealPath);
     }
 
     private static readonly IImageTransform NoTransform = Balms.Data.Transforms.ImageTransforms.ImageNetTest(size: 32);

@@ -39,6 +39,17 @@ public class ImageListBenchmarkTests
         Assert.Equal(Enumerable.Range(0, 241), splits.Train.ListIndices);
     }
 
+    [Fact]
+    public void ASingleClassIsRefused()
+    {
+        using var fixture = ImageListFixture.Tiny();
+        fixture.WriteListText("train", ListWithCounts(5));
+
+        var error = Assert.Throws<DataException>(() => Open(fixture));
+
+        Assert.Equal($"{fixture.ListPath("train")}: every image has label 0, a single class; a classifier needs at least two classes", error.Message);
+    }
+
     [Theory]
     [InlineData("val")]
     [InlineData("test")]
