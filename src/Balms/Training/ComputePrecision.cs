@@ -16,7 +16,7 @@ public static class ComputePrecision
 
     /// <summary>
     /// Stops model.precision: bfloat16 for the CPU when <paramref name="cpu"/> has no native bfloat16 arithmetic: libtorch
-    /// then emulates it, and a step took about 16 times as long as in float32 on an AMD Zen 3 (docs/performance.md).
+    /// then emulates it, and the training loop ran 16 times slower than in float32 on an AMD Zen 3 (docs/performance.md).
     /// model.allow_slow_bfloat16 lets it run anyway; a CUDA device is not concerned.
     /// </summary>
     /// <exception cref="BalmsException">bfloat16 would be emulated.</exception>
