@@ -121,17 +121,18 @@ public class BenchCommandTests
         Assert.StartsWith("AMD EPYC 7B13 has no avx512_bf16 or amx_bf16", report.Bfloat16Skipped);
         Assert.Single(lines, line => line == $"bfloat16 parts skipped: {report.Bfloat16Skipped}");
         Assert.DoesNotContain(lines, line => line.Contains("in bfloat16"));
+        AssertEveryPartSaysHowMuchOfTheWorkIsDone(lines);
     }
 
-    [Fact]
-    public void EveryPartSaysHowMuchOfTheWorkIsDoneAndFromTheSecondOnHowLongIsLeft()
+    /// <summary>
+    /// Every part starts with "[k/n, s% of the work done, about T left]", numbered in order, the share rising from 0 %
+    /// and never reaching 100 % before the end, the time left from the second part on.
+    /// </summary>
+    private static void AssertEveryPartSaysHowMuchOfTheWorkIsDone(IReadOnlyList<string> lines)
     {
-        var lines = new List<string>();
-
-        new BenchmarkRunner(BenchmarkSettings.Quick, pytorch: null, lines.Add).Run(CancellationToken.None);
-
         var parts = lines.Select(line => Regex.Match(line, @"^\[(\d+)/(\d+), (\d+)% of the work done(, about \d+ (s|min) left)?\] \S")).Where(match => match.Success).ToList();
-        Assert.True(parts.Count >= 10, string.Join("\n", lines));
+        // At least the nine parts that run on any CPU without PyTorch.
+        Assert.True(parts.Count >= 9, string.Join("\n", lines));
         for (int k = 0; k < parts.Count; k++)
         {
             Assert.Equal(k + 1, int.Parse(parts[k].Groups[1].Value));
