@@ -41,6 +41,7 @@ public static class TrainCommand
     {
         // Validate every file before the first long run starts.
         var experiments = configs.Select(c => CliApp.LoadConfig(arguments, c)).SelectMany(o => PerSeed(o, arguments.One("--seeds"))).ToList();
+        foreach (var options in experiments) ComputePrecision.EnsureNative(options.Model, Devices.Resolve(options.Device), CpuInfo.Current);
         using var held = HeldFolders.Hold(experiments.Select(options => options.Output.Dir));
         bool resume = arguments.Has("--resume");
         // Resuming several runs continues the one that was cut: the runs before it finished with these very configs,

@@ -16,7 +16,8 @@ public static class Seeds
 
     public static Random Random(int seed, params long[] path) => new(Derive(seed, path));
 
-    private static ulong SplitMix(ulong z)
+    /// <summary>SplitMix64's output for state <paramref name="z"/>: a bijective, well-mixing hash of 64 bits.</summary>
+    internal static ulong SplitMix(ulong z)
     {
         z += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Balms.Training;
 
 namespace Balms.Benchmarks;
 
 /// <summary>Everything one `balms bench` run measured; <see cref="ToJson"/> gives the --json output.</summary>
 public sealed record BenchmarkReport
 {
-    public required string CpuModel { get; init; }
+    /// <summary>The CPU the bench ran on: its model and flags.</summary>
+    public required CpuInfo Cpu { get; init; }
     public required int LogicalCpus { get; init; }
     public required int Threads { get; init; }
     public required int BatchSize { get; init; }
@@ -16,9 +18,11 @@ public sealed record BenchmarkReport
 
     public required double TrainStepImagesPerSecond { get; init; }
     public required LoopMeasurement CifarLoop { get; init; }
-    /// <summary>The bare step and the CIFAR loop with model.precision: bfloat16.</summary>
-    public required double TrainStepBfloat16ImagesPerSecond { get; init; }
-    public required LoopMeasurement CifarLoopBfloat16 { get; init; }
+    /// <summary>The bare step and the CIFAR loop with model.precision: bfloat16; null when skipped.</summary>
+    public double? TrainStepBfloat16ImagesPerSecond { get; init; }
+    public LoopMeasurement? CifarLoopBfloat16 { get; init; }
+    /// <summary>Why the bfloat16 parts were skipped (a CPU without bfloat16 instructions); null when they ran.</summary>
+    public string? Bfloat16Skipped { get; init; }
     /// <summary>One thread's time to read and augment one CIFAR training batch (AutoAugment, Cutout).</summary>
     public required double AugmentationMsPerBatch { get; init; }
     public required LoopMeasurement FashionMnistLoop { get; init; }
@@ -31,6 +35,12 @@ public sealed record BenchmarkReport
     public required LoopMeasurement BalmsCachedRun { get; init; }
     /// <summary>One Meta Sampler batch draw at ImageNet-LT's size (settings.DrawInstances etc.).</summary>
     public required double MetaSamplerDrawMs { get; init; }
+    /// <summary>
+    /// A ResNet-10 training step at ImageNet-LT's size (224×224, 1,000 classes) and the draw's batch (512), timed at
+    /// <see cref="ImageNetStepBatchSize"/> and scaled linearly.
+    /// </summary>
+    public required double ImageNetStepMs { get; init; }
+    public required int ImageNetStepBatchSize { get; init; }
     public required double StepPeakResidentMb { get; init; }
     public required double PeakResidentMb { get; init; }
 
@@ -66,8 +76,11 @@ public sealed record BenchmarkReport
     /// <summary>The loop against PyTorch given Balms' OpenMP setting, when that was measured.</summary>
     public double? TrainLoopVsPyTorchWithBalmsOpenMp => CifarLoop.TrainImagesPerSecond / PyTorchWithBalmsOpenMp?.TrainImagesPerSecond;
 
-    /// <summary>The bfloat16 loop against PyTorch's bfloat16 autocast step, when that was measured.</summary>
-    public double? TrainLoopBfloat16VsPyTorchBfloat16 => CifarLoopBfloat16.TrainImagesPerSecond / PyTorchBfloat16?.TrainImagesPerSecond;
+    /// <summary>The bfloat16 loop against PyTorch's bfloat16 autocast step, when both were measured.</summary>
+    public double? TrainLoopBfloat16VsPyTorchBfloat16 => CifarLoopBfloat16?.TrainImagesPerSecond / PyTorchBfloat16?.TrainImagesPerSecond;
+
+    /// <summary>The draw's share of the ImageNet-LT training step it precedes.</summary>
+    public double MetaSamplerDrawFraction => MetaSamplerDrawMs / ImageNetStepMs;
 
     public IReadOnlyList<PerformanceTarget> Targets => PerformanceTarget.Check(this);
 
@@ -75,7 +88,8 @@ public sealed record BenchmarkReport
     {
         var json = new JsonObject
         {
-            ["cpu_model"] = CpuModel,
+            ["cpu_model"] = Cpu.Model,
+            ["cpu_flags"] = new JsonArray(Cpu.Flags.Order(StringComparer.Ordinal).Select(flag => (JsonNode?)flag).ToArray()),
             ["logical_cpus"] = LogicalCpus,
             ["threads"] = Threads,
             ["batch_size"] = BatchSize,
@@ -87,8 +101,6 @@ public sealed record BenchmarkReport
             ["train_loop_overhead_fraction"] = Round(LoopOverhead, 3),
             ["augmentation_ms_per_batch"] = Round(AugmentationMsPerBatch),
             ["step_ms"] = Round(StepMilliseconds),
-            ["train_step_bf16_images_per_s"] = Round(TrainStepBfloat16ImagesPerSecond),
-            ["train_loop_bf16_images_per_s"] = Round(CifarLoopBfloat16.TrainImagesPerSecond),
             ["fashion_mnist_loop_images_per_s"] = Round(FashionMnistLoop.TrainImagesPerSecond),
             ["fashion_mnist_source"] = FashionMnistSource,
             ["eval_images_per_s"] = Round(EvaluationImagesPerSecond),
@@ -99,12 +111,14 @@ public sealed record BenchmarkReport
             ["balms_cached_step_images_per_s"] = Round(BalmsCachedRun.TrainImagesPerSecond),
             ["balms_cached_step_time_ratio"] = Round(BalmsCachedStepTimeRatio, 3),
             ["meta_sampler_draw_ms_imagenet_lt_size"] = Round(MetaSamplerDrawMs),
+            ["resnet10_step_ms_imagenet_lt_size"] = Round(ImageNetStepMs),
+            ["resnet10_step_timed_at_batch"] = ImageNetStepBatchSize,
+            ["meta_sampler_draw_fraction_of_resnet10_step"] = Round(MetaSamplerDrawFraction, 4),
             ["peak_rss_mb"] = Round(PeakResidentMb),
             ["peak_rss_mb_by_family"] = new JsonObject
             {
                 ["train_step"] = Round(StepPeakResidentMb),
                 ["cifar_end_to_end"] = Round(CifarLoop.PeakResidentMb),
-                ["cifar_end_to_end_bf16"] = Round(CifarLoopBfloat16.PeakResidentMb),
                 ["fashion_mnist_end_to_end"] = Round(FashionMnistLoop.PeakResidentMb),
                 ["cifar_decoupled"] = Round(DecoupledRun.PeakResidentMb),
                 ["cifar_balms"] = Round(BalmsRun.PeakResidentMb),
@@ -121,6 +135,13 @@ public sealed record BenchmarkReport
                 ["fashion_mnist_end_to_end"] = new JsonArray(FashionMnistLoop.LiveTensorsAfterEpoch.Select(n => (JsonNode?)n).ToArray()),
             },
         };
+        if (TrainStepBfloat16ImagesPerSecond is { } bfloat16Step && CifarLoopBfloat16 is { } bfloat16Loop)
+        {
+            json["train_step_bf16_images_per_s"] = Round(bfloat16Step);
+            json["train_loop_bf16_images_per_s"] = Round(bfloat16Loop.TrainImagesPerSecond);
+            json["peak_rss_mb_by_family"]!["cifar_end_to_end_bf16"] = Round(bfloat16Loop.PeakResidentMb);
+        }
+        if (Bfloat16Skipped is not null) json["bfloat16_skipped"] = Bfloat16Skipped;
         if (PyTorch is { } pytorch)
         {
             json["pytorch_version"] = pytorch.TorchVersion;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Balms.Configuration;
+using Balms.Data.LongTail;
 using Balms.Data.Readers;
 using Balms.Training;
 using TorchSharp;
@@ -9,8 +10,10 @@ namespace Balms.Benchmarks;
 /// <summary>
 /// Runs every measurement of `balms bench`: the bare training step (alternating with the PyTorch reference when it
 /// is available), the end-to-end training loop on synthetic CIFAR-10-LT with the real augmentation and on
-/// Fashion-MNIST-LT, evaluation, and a decoupled and a BALMS stage on the first loop's checkpoint. Working files go to
-/// a temporary folder that is deleted afterwards.
+/// Fashion-MNIST-LT, evaluation, a decoupled and a BALMS stage on the first loop's checkpoint, and the Meta Sampler
+/// draw against a ResNet-10 step at ImageNet-LT's size. The bfloat16 parts run only on a CPU with bfloat16
+/// instructions. Reports a line as each part starts (<see cref="BenchmarkProgress"/>). Working files go to a temporary
+/// folder that is deleted afterwards.
 /// </summary>
 public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference? pytorch, Action<string> progress)
 {
@@ -28,9 +31,18 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         }
     }
 
+    /// <summary>Why the bfloat16 parts are skipped on this CPU; null when they run.</summary>
+    public string? Bfloat16Skipped => settings.Cpu.HasNativeBfloat16 ? null
+        : $"{settings.Cpu.Model} has no {string.Join(" or ", CpuInfo.Bfloat16Flags)}: bfloat16 would be emulated, many times slower than float32, and model.precision: bfloat16 is refused there";
+
     private BenchmarkReport Measure(string work, CancellationToken cancellation)
     {
         double loadAtStart = LoadAverage();
+        bool bfloat16 = Bfloat16Skipped is null;
+        var amounts = new BenchmarkWork(settings);
+        var parts = new List<BenchmarkPart>();
+        void Part(string description, double amount, Action run) => parts.Add(new BenchmarkPart(description, amount, run));
+
         var reference = pytorch;
         string? pytorchSkipped = reference is null ? $"{PyTorchReference.ScriptPath} not found" : null;
         var steps = new List<double>();
@@ -41,34 +53,40 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         double stepPeak = 0;
         void StepRound(int round)
         {
-            cancellation.ThrowIfCancellationRequested();
-            progress($"bare training step, round {round + 1}/{settings.StepRounds}");
-            ProcessMemory.ResetPeak();
-            steps.Add(TrainStepBenchmark.ImagesPerSecond(settings));
-            // Only the first round starts from a fresh process, as PyTorch's does; later ones would also count the heap
-            // that glibc keeps after the training loops.
-            if (round == 0) stepPeak = ProcessMemory.PeakResidentMb();
-            progress($"bare training step in bfloat16 mixed precision, round {round + 1}/{settings.StepRounds}");
-            bfloat16Steps.Add(TrainStepBenchmark.ImagesPerSecond(settings, torch.ScalarType.BFloat16));
-            if (reference is null) return;
-            progress($"PyTorch reference, round {round + 1}/{settings.StepRounds}");
-            var defaults = new Dictionary<string, string>();
-            if (reference.Measure(settings, defaults, out pytorchSkipped) is not { } measured)
+            string of = $"round {round + 1}/{settings.StepRounds}";
+            Part($"bare training step, {of}", amounts.BareStep(bfloat16: false), () =>
             {
-                reference = null;
-                return;
-            }
-            pytorchDefault.Add(measured);
-            if (settings.PyTorchWithBalmsOpenMp && reference.Measure(settings, NativeRuntime.OpenMpSetting, out _) is { } sameOpenMp)
-                pytorchSameOpenMp.Add(sameOpenMp);
-            if (reference.Measure(settings, defaults, out _, bfloat16: true) is { } mixed) pytorchBfloat16.Add(mixed);
+                ProcessMemory.ResetPeak();
+                steps.Add(TrainStepBenchmark.ImagesPerSecond(settings));
+                // Only the first round starts from a fresh process, as PyTorch's does; later ones would also count the
+                // heap that glibc keeps after the training loops.
+                if (round == 0) stepPeak = ProcessMemory.PeakResidentMb();
+            });
+            if (bfloat16)
+                Part($"bare training step in bfloat16 mixed precision, {of}", amounts.BareStep(bfloat16: true),
+                    () => bfloat16Steps.Add(TrainStepBenchmark.ImagesPerSecond(settings, torch.ScalarType.BFloat16)));
+            if (reference is null) return;
+            Part($"PyTorch reference, {of}", amounts.PyTorchRound(bfloat16), () =>
+            {
+                // The first round finds out whether the Python imports torch at all.
+                if (reference is null) return;
+                var defaults = new Dictionary<string, string>();
+                if (reference.Measure(settings, defaults, out pytorchSkipped) is not { } measured)
+                {
+                    reference = null;
+                    return;
+                }
+                pytorchDefault.Add(measured);
+                if (settings.PyTorchWithBalmsOpenMp && reference.Measure(settings, NativeRuntime.OpenMpSetting, out _) is { } sameOpenMp)
+                    pytorchSameOpenMp.Add(sameOpenMp);
+                if (bfloat16 && reference.Measure(settings, defaults, out _, bfloat16: true) is { } mixed) pytorchBfloat16.Add(mixed);
+            });
         }
 
         int roundsBefore = (settings.StepRounds + 1) / 2;
         for (int round = 0; round < roundsBefore; round++) StepRound(round);
 
         string cifarRoot = SyntheticDatasets.WriteCifar10(Path.Combine(work, "cifar10"), settings.TrainImagesPerClass, settings.TestImagesPerClass, seed: 1);
-        progress("training loop: synthetic CIFAR-10-LT, ResNet-32, CIFAR augmentation (AutoAugment, Cutout)");
         var stageOne = Options("cifar_end_to_end", DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", "stage1"),
             new TrainingOptions
             {
@@ -77,28 +95,34 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
                 MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
                 Optimizer = new OptimizerOptions { Lr = 0.05 },
             });
-        double augmentationMs = AugmentationBenchmark.MillisecondsPerBatch(stageOne, settings.WarmupSteps, settings.TimedSteps);
-        var cifarLoop = TrainerBenchmark.Run(stageOne, settings.WarmupSteps, cancellation);
-        progress("the same training loop in bfloat16 mixed precision");
-        var cifarLoopBfloat16 = TrainerBenchmark.Run(stageOne with
+        double augmentationMs = 0;
+        LoopMeasurement? cifarLoop = null, cifarLoopBfloat16 = null;
+        Part("training loop: synthetic CIFAR-10-LT, ResNet-32, CIFAR augmentation (AutoAugment, Cutout)", amounts.CifarLoop(bfloat16: false), () =>
         {
-            Name = "cifar_end_to_end_bf16",
-            Model = stageOne.Model with { Precision = Precision.Bfloat16 },
-            Output = new OutputOptions { Dir = Path.Combine(work, "runs", "stage1_bf16") },
-        }, settings.WarmupSteps, cancellation);
+            augmentationMs = AugmentationBenchmark.MillisecondsPerBatch(stageOne, settings.WarmupSteps, settings.TimedSteps);
+            cifarLoop = TrainerBenchmark.Run(stageOne, settings.WarmupSteps, cancellation);
+        });
+        if (bfloat16)
+            Part("the same training loop in bfloat16 mixed precision", amounts.CifarLoop(bfloat16: true), () => cifarLoopBfloat16 = TrainerBenchmark.Run(stageOne with
+            {
+                Name = "cifar_end_to_end_bf16",
+                Model = stageOne.Model with { Precision = Precision.Bfloat16 },
+                Output = new OutputOptions { Dir = Path.Combine(work, "runs", "stage1_bf16") },
+            }, settings.WarmupSteps, cancellation));
         // The remaining rounds right after the loop, so that the loop is compared with a step measured around it.
         for (int round = roundsBefore; round < settings.StepRounds; round++) StepRound(round);
 
-        var (fashionRoot, fashionHead, fashionSource) = FashionMnistData(work);
-        progress($"training loop: Fashion-MNIST-LT ({fashionSource}), ResNet-32");
-        var fashionLoop = TrainerBenchmark.Run(Options("fashion_end_to_end", DatasetKind.FashionMnistLt, fashionRoot, fashionHead, Path.Combine(work, "runs", "fashion"),
-            new TrainingOptions
-            {
-                NumEpochs = settings.LoopEpochs,
-                EvalEvery = settings.LoopEpochs,
-                MaxStepsPerEpoch = settings.MaxStepsPerEpoch ?? settings.FashionMnistStepsPerEpoch,
-                Optimizer = new OptimizerOptions { Lr = 0.05 },
-            }), settings.WarmupSteps, cancellation);
+        var fashion = FashionMnistData(work);
+        LoopMeasurement? fashionLoop = null;
+        Part($"training loop: Fashion-MNIST-LT ({fashion.Source}), ResNet-32", amounts.FashionMnistLoop(fashion.TrainImages, fashion.TestImages),
+            () => fashionLoop = TrainerBenchmark.Run(Options("fashion_end_to_end", DatasetKind.FashionMnistLt, fashion.Root, fashion.HeadClassSize, Path.Combine(work, "runs", "fashion"),
+                new TrainingOptions
+                {
+                    NumEpochs = settings.LoopEpochs,
+                    EvalEvery = settings.LoopEpochs,
+                    MaxStepsPerEpoch = settings.MaxStepsPerEpoch ?? settings.FashionMnistStepsPerEpoch,
+                    Optimizer = new OptimizerOptions { Lr = 0.05 },
+                }), settings.WarmupSteps, cancellation));
 
         var decoupledTraining = new TrainingOptions
         {
@@ -110,26 +134,39 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             MaxStepsPerEpoch = settings.MaxStepsPerEpoch,
             Optimizer = new OptimizerOptions { Lr = 0.1 },
         };
-        // Every stage 2 starts from the CIFAR loop's checkpoint; its run is runs/<run>.
-        LoopMeasurement CifarStageTwo(string run, TrainingOptions training) => TrainerBenchmark.Run(
-            Options("cifar_" + run, DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", run), training),
-            settings.WarmupSteps, cancellation);
-        progress("decoupled stage (Balanced Softmax, frozen backbone) on the loop's checkpoint");
-        var decoupled = CifarStageTwo("decoupled", decoupledTraining);
-        progress("BALMS stage (Balanced Softmax + Meta Sampler) on the loop's checkpoint");
-        var balms = CifarStageTwo("balms", decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } });
         var frozenBatchNorm = decoupledTraining with { FreezeBatchNorm = true };
-        progress("decoupled stage with BatchNorm frozen");
-        var decoupledFrozen = CifarStageTwo("decoupled_frozen_bn", frozenBatchNorm);
-        progress("BALMS stage with BatchNorm frozen and the meta set's features computed once");
-        var balmsCached = CifarStageTwo("balms_cached",
-            frozenBatchNorm with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize, CacheMetaFeatures = true } });
-        progress($"Meta Sampler draw at ImageNet-LT size (B {settings.DrawBatchSize}, N {settings.DrawInstances:N0}, C {settings.DrawClasses})");
-        double drawMs = MetaSamplerDrawBenchmark.MillisecondsPerDraw(settings);
+        // Every stage 2 starts from the CIFAR loop's checkpoint; its run is runs/<run>.
+        LoopMeasurement? decoupled = null, balms = null, decoupledFrozen = null, balmsCached = null;
+        void StageTwo(string description, double amount, string run, TrainingOptions training, Action<LoopMeasurement> measured) =>
+            Part(description, amount, () => measured(TrainerBenchmark.Run(
+                Options("cifar_" + run, DatasetKind.Cifar10Lt, cifarRoot, settings.TrainImagesPerClass, Path.Combine(work, "runs", run), training),
+                settings.WarmupSteps, cancellation)));
+        StageTwo("decoupled stage (Balanced Softmax, frozen backbone) on the loop's checkpoint", amounts.StageTwo(forwardsPerStep: 1),
+            "decoupled", decoupledTraining, result => decoupled = result);
+        // The default, as the original: BatchNorm in train mode, a freshly augmented meta batch through the backbone
+        // every step, and the training batch's update of the running statistics made again after it.
+        StageTwo("BALMS stage (Balanced Softmax + Meta Sampler, the original's algorithm) on the loop's checkpoint", amounts.StageTwo(forwardsPerStep: 2),
+            "balms", decoupledTraining with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize } }, result => balms = result);
+        StageTwo("decoupled stage with BatchNorm frozen", amounts.StageTwo(forwardsPerStep: 1),
+            "decoupled_frozen_bn", frozenBatchNorm, result => decoupledFrozen = result);
+        StageTwo("BALMS stage with BatchNorm frozen and the meta set's features computed once", amounts.StageTwo(forwardsPerStep: 1, cachedMetaFeatures: true),
+            "balms_cached", frozenBatchNorm with { Sampler = new MetaSamplerOptions { MetaBatchSize = settings.BatchSize, CacheMetaFeatures = true } },
+            result => balmsCached = result);
 
+        double drawMs = 0, imageNetStepMs = 0;
+        Part($"Meta Sampler draw at ImageNet-LT size (B {settings.DrawBatchSize}, N {settings.DrawInstances:N0}, C {settings.DrawClasses})", amounts.MetaSamplerDraws,
+            () => drawMs = MetaSamplerDrawBenchmark.MillisecondsPerDraw(settings));
+        var imageNetStep = new StepShape("resnet10", settings.ImageNetStepBatchSize, 3, settings.ImageNetImageSize, settings.ImageNetClasses);
+        Part($"ResNet-10 training step at {settings.ImageNetImageSize}x{settings.ImageNetImageSize}, batch {settings.ImageNetStepBatchSize} (the draw's yardstick, scaled to batch {settings.DrawBatchSize})",
+            amounts.ImageNetStep, () => imageNetStepMs = 1000 * settings.DrawBatchSize / TrainStepBenchmark.ImagesPerSecond(imageNetStep, settings.WarmupSteps, settings.ImageNetTimedSteps));
+
+        if (!bfloat16) progress($"bfloat16 parts skipped: {Bfloat16Skipped}");
+        BenchmarkProgress.Run(parts, progress, cancellation);
+
+        LoopMeasurement[] families = [cifarLoop!, fashionLoop!, decoupled!, balms!, decoupledFrozen!, balmsCached!, .. cifarLoopBfloat16 is null ? [] : new[] { cifarLoopBfloat16 }];
         return new BenchmarkReport
         {
-            CpuModel = CpuModel(),
+            Cpu = settings.Cpu,
             LogicalCpus = Environment.ProcessorCount,
             Threads = torch.get_num_threads(),
             BatchSize = settings.BatchSize,
@@ -137,19 +174,22 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
             LoadAverageAtStart = loadAtStart,
             LoadAverageAtEnd = LoadAverage(),
             TrainStepImagesPerSecond = Median(steps),
-            CifarLoop = cifarLoop,
-            TrainStepBfloat16ImagesPerSecond = Median(bfloat16Steps),
+            CifarLoop = cifarLoop!,
+            TrainStepBfloat16ImagesPerSecond = bfloat16 ? Median(bfloat16Steps) : null,
             CifarLoopBfloat16 = cifarLoopBfloat16,
+            Bfloat16Skipped = Bfloat16Skipped,
             AugmentationMsPerBatch = augmentationMs,
-            FashionMnistLoop = fashionLoop,
-            FashionMnistSource = fashionSource,
-            DecoupledRun = decoupled,
-            BalmsRun = balms,
-            DecoupledFrozenRun = decoupledFrozen,
-            BalmsCachedRun = balmsCached,
+            FashionMnistLoop = fashionLoop!,
+            FashionMnistSource = fashion.Source,
+            DecoupledRun = decoupled!,
+            BalmsRun = balms!,
+            DecoupledFrozenRun = decoupledFrozen!,
+            BalmsCachedRun = balmsCached!,
             MetaSamplerDrawMs = drawMs,
+            ImageNetStepMs = imageNetStepMs,
+            ImageNetStepBatchSize = settings.ImageNetStepBatchSize,
             StepPeakResidentMb = stepPeak,
-            PeakResidentMb = new[] { stepPeak, cifarLoop.PeakResidentMb, cifarLoopBfloat16.PeakResidentMb, fashionLoop.PeakResidentMb, decoupled.PeakResidentMb, balms.PeakResidentMb, decoupledFrozen.PeakResidentMb, balmsCached.PeakResidentMb }.Max(),
+            PeakResidentMb = Math.Max(stepPeak, families.Max(family => family.PeakResidentMb)),
             PyTorch = MedianRun(pytorchDefault),
             PyTorchWithBalmsOpenMp = MedianRun(pytorchSameOpenMp),
             PyTorchBfloat16 = MedianRun(pytorchBfloat16),
@@ -173,12 +213,17 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
         Output = new OutputOptions { Dir = output },
     };
 
-    private (string Root, int? HeadClassSize, string Source) FashionMnistData(string work)
+    private sealed record FashionMnistFiles(string Root, int? HeadClassSize, string Source, int TrainImages, int TestImages);
+
+    private FashionMnistFiles FashionMnistData(string work)
     {
+        const int classes = 10, installedTestImages = 10_000;
         if (settings.UseInstalledFashionMnist && Directory.Exists(FashionMnist.DebianDirectory))
-            return (FashionMnist.DebianDirectory, null, $"installed files in {FashionMnist.DebianDirectory}");
+            return new FashionMnistFiles(FashionMnist.DebianDirectory, null, $"installed files in {FashionMnist.DebianDirectory}",
+                LongTailPresets.FashionMnistProfile(classes, settings.ImbalanceFactor).Sum(), installedTestImages);
         string root = SyntheticDatasets.WriteFashionMnist(Path.Combine(work, "fashion-mnist"), settings.TrainImagesPerClass, settings.TestImagesPerClass, seed: 2);
-        return (root, settings.TrainImagesPerClass, "synthetic IDX files");
+        return new FashionMnistFiles(root, settings.TrainImagesPerClass, "synthetic IDX files",
+            LongTailPresets.FashionMnistProfile(classes, settings.ImbalanceFactor, settings.TrainImagesPerClass).Sum(), classes * settings.TestImagesPerClass);
     }
 
     internal static double Median(IReadOnlyList<double> values)
@@ -195,12 +240,5 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, PyTorchReference
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) ? double.Parse(File.ReadAllText(path).Split(' ')[0], CultureInfo.InvariantCulture) : 0;
-    }
-
-    internal static string CpuModel()
-    {
-        const string path = "/proc/cpuinfo";
-        var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
-        return line?.Split(':', 2)[1].Trim() ?? "unknown";
     }
 }

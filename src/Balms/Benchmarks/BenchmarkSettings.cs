@@ -1,3 +1,5 @@
+using Balms.Training;
+
 namespace Balms.Benchmarks;
 
 /// <summary>Sizes and repetitions of one `balms bench` run.</summary>
@@ -42,6 +44,19 @@ public sealed record BenchmarkSettings
     public int DrawBatchSize { get; init; } = 512;
     public int DrawRepetitions { get; init; } = 3;
 
+    /// <summary>
+    /// The training step the draw is judged against (it must take under 5 % of it): ResNet-10 at ImageNet-LT's 224×224
+    /// and 1,000 classes, timed at this batch and scaled linearly to DrawBatchSize images, whose activations would
+    /// take gigabytes.
+    /// </summary>
+    public int ImageNetStepBatchSize { get; init; } = 16;
+    public int ImageNetImageSize { get; init; } = 224;
+    public int ImageNetClasses { get; init; } = 1000;
+    public int ImageNetTimedSteps { get; init; } = 2;
+
+    /// <summary>The CPU the bench runs on: without bfloat16 instructions its bfloat16 parts are skipped.</summary>
+    public CpuInfo Cpu { get; init; } = CpuInfo.Current;
+
     /// <summary>Threads that augment batches ahead of the step (data.workers).</summary>
     public int LoaderWorkers { get; init; } = 1;
 
@@ -56,7 +71,7 @@ public sealed record BenchmarkSettings
     /// <summary>True for <see cref="Quick"/>: its figures say nothing about the performance goals.</summary>
     public bool IsQuick { get; init; }
 
-    /// <summary>The full benchmark (a few minutes on two cores).</summary>
+    /// <summary>The full benchmark, sized to finish within 15 minutes on two AVX2 cores (docs/performance.md counts its work).</summary>
     public static BenchmarkSettings Full => new();
 
     /// <summary>Seconds' worth, for tests: tiny batches and datasets, one timed step of each kind.</summary>
@@ -65,6 +80,7 @@ public sealed record BenchmarkSettings
         BatchSize = 8, EvaluationBatchSize = 8, WarmupSteps = 1, TimedSteps = 1, StepRounds = 1,
         TrainImagesPerClass = 16, TestImagesPerClass = 2, ImbalanceFactor = 2, LoopEpochs = 2, DecoupledEpochs = 1,
         MaxStepsPerEpoch = 3, UseInstalledFashionMnist = false, PyTorchWithBalmsOpenMp = false,
-        DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1, IsQuick = true,
+        DrawInstances = 500, DrawClasses = 20, DrawBatchSize = 8, DrawRepetitions = 1,
+        ImageNetStepBatchSize = 2, ImageNetImageSize = 32, ImageNetClasses = 20, ImageNetTimedSteps = 1, IsQuick = true,
     };
 }

@@ -4,6 +4,7 @@ using Balms.Data.Transforms;
 using Balms.Inference;
 using Balms.Inference.Onnx;
 using Balms.Models;
+using Balms.Training;
 using Balms.Training.Checkpoints;
 using TorchSharp;
 
@@ -63,7 +64,7 @@ public static class InferenceBenchmark
                     timings.Add(new InferenceTiming(backbone, shape, classes, bytes, batch, torchRate, onnxRate));
                 }
             }
-            return new InferenceReport(BenchmarkRunner.CpuModel(), Environment.ProcessorCount, threads, loadAtStart,
+            return new InferenceReport(CpuInfo.Current.Model, Environment.ProcessorCount, threads, loadAtStart,
                 BenchmarkRunner.LoadAverage(), timings);
         }
         finally

@@ -63,6 +63,8 @@ public static class ConfigLoader
             throw new ConfigException("'output.dir' must not be empty: it is the folder the run writes to");
         if (options.Data.SkipBadImages && options.Data.Dataset is not (DatasetKind.ImagenetLt or DatasetKind.PlacesLt))
             throw new ConfigException("'data.skip_bad_images' applies to imagenet_lt and places_lt only; for other data, remove or replace the file an error names");
+        if (options.Model.AllowSlowBfloat16 && options.Model.Precision != Precision.Bfloat16)
+            throw new ConfigException("'model.allow_slow_bfloat16' applies to 'model.precision: bfloat16' only");
         var training = options.Training;
         if (training.NumIterations is null == training.NumEpochs is null)
             throw new ConfigException("set exactly one of 'training.num_iterations' and 'training.num_epochs'");

@@ -78,10 +78,14 @@ public sealed record ModelOptions
     public string? Pretrained { get; init; }
     /// <summary>
     /// Type of the backbone's feature maps and convolutions. bfloat16 is mixed precision: parameters, gradients,
-    /// BatchNorm statistics, the classifier and the loss stay float32. It was about 1.5x faster on a CPU with
-    /// AVX512-BF16 (docs/performance.md); without bfloat16 instructions it can be slower. The original trains in float32.
+    /// BatchNorm statistics, the classifier and the loss stay float32. It was about 1.5x faster on an AMD Zen 4 with
+    /// AVX512-BF16 and slower on an Intel Xeon with AVX512-BF16 but no AMX (docs/performance.md); a CPU without
+    /// bfloat16 instructions emulates it many times slower, so there it is refused unless
+    /// <see cref="AllowSlowBfloat16"/>. The original trains in float32.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
+    /// <summary>Run precision: bfloat16 on a CPU without native bfloat16 arithmetic (AVX512-BF16 or AMX-BF16) too.</summary>
+    public bool AllowSlowBfloat16 { get; init; }
     /// <summary>The classifier on top of the backbone; the original's is linear.</summary>
     public HeadOptions Head { get; init; } = new LinearHeadOptions();
 }

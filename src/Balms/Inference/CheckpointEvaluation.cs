@@ -53,6 +53,7 @@ public static class CheckpointEvaluation
             var prior => PriorAdjustment.ParseTarget(prior, trainCounts, "uniform, train, train^P, test"),
         };
 
+        ComputePrecision.EnsureNative(options.Model, device, CpuInfo.Current);
         using var model = LongTailModel.Create(options.Model.Backbone, data.InputChannels, data.ClassCount,
             ComputePrecision.Of(options.Model.Precision), options.Model.Head);
         string checkpointPath = ImageClassifier.ResolveCheckpoint(request.CheckpointPath);

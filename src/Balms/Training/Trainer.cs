@@ -30,17 +30,20 @@ public sealed class Trainer
     private readonly string _runPath;
     private readonly ITrainingObserver _observer;
     private readonly Device _device;
+    private readonly CpuInfo _cpu;
     private readonly List<string> _setupLog = [];
     private RunDirectory? _runDirectory;
 
     /// <param name="runPath">The run directory; it is created only once the whole set-up has succeeded.</param>
-    public Trainer(ExperimentOptions options, ExperimentData data, string runPath, ITrainingObserver observer, Device device)
+    /// <param name="cpu">The CPU that model.precision is checked against (default: this machine's).</param>
+    public Trainer(ExperimentOptions options, ExperimentData data, string runPath, ITrainingObserver observer, Device device, CpuInfo? cpu = null)
     {
         _options = options;
         _data = data;
         _runPath = runPath;
         _observer = observer;
         _device = device;
+        _cpu = cpu ?? CpuInfo.Current;
     }
 
     private RunDirectory Output => _runDirectory ?? throw new InvalidOperationException("the run directory is created after set-up");
@@ -94,6 +97,7 @@ public sealed class Trainer
 
     private RunResult Train(CancellationToken cancellation, bool resume)
     {
+        ComputePrecision.EnsureNative(_options.Model, _device, _cpu);
         torch.manual_seed(_options.Seed);
         long[] classCounts = _data.Train.ClassCounts();
         using var model = CreateModel();

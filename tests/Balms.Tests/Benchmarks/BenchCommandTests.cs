@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Balms.Benchmarks;
+using Balms.Training;
 using Balms.Tests.Cli;
 
 namespace Balms.Tests.Benchmarks;
@@ -10,10 +12,12 @@ public class BenchCommandTests
     private static readonly string[] MeasuredKeys =
     [
         "train_step_images_per_s", "train_loop_images_per_s", "fashion_mnist_loop_images_per_s", "eval_images_per_s",
-        "train_step_bf16_images_per_s", "train_loop_bf16_images_per_s",
         "balms_step_images_per_s", "decoupled_step_images_per_s", "balms_cached_step_images_per_s",
-        "decoupled_frozen_bn_step_images_per_s", "meta_sampler_draw_ms_imagenet_lt_size", "peak_rss_mb",
+        "decoupled_frozen_bn_step_images_per_s", "meta_sampler_draw_ms_imagenet_lt_size", "resnet10_step_ms_imagenet_lt_size",
+        "peak_rss_mb",
     ];
+
+    private static readonly string[] Bfloat16Keys = ["train_step_bf16_images_per_s", "train_loop_bf16_images_per_s"];
 
     private const string PyTorchKey = "pytorch_train_step_images_per_s";
 
@@ -24,13 +28,19 @@ public class BenchCommandTests
         return JsonNode.Parse(result.Output)!.AsObject();
     }
 
-    private static void AssertMeasured(JsonObject json)
+    private static void AssertMeasured(JsonObject json, CpuInfo cpu)
     {
-        foreach (string key in MeasuredKeys)
+        // The bfloat16 figures exactly when the CPU has bfloat16 instructions, else the reason they are missing.
+        string[] measured = cpu.HasNativeBfloat16 ? [.. MeasuredKeys, .. Bfloat16Keys] : MeasuredKeys;
+        foreach (string key in measured)
         {
             Assert.True(json.ContainsKey(key), $"missing {key}");
             Assert.True(json[key]!.GetValue<double>() > 0, $"{key} = {json[key]}");
         }
+        Assert.Equal(!cpu.HasNativeBfloat16, json.ContainsKey("bfloat16_skipped"));
+        Assert.All(Bfloat16Keys, key => Assert.Equal(cpu.HasNativeBfloat16, json.ContainsKey(key)));
+        Assert.Equal(cpu.Model, json["cpu_model"]!.GetValue<string>());
+        Assert.Equal(cpu.Flags.Order(StringComparer.Ordinal), json["cpu_flags"]!.AsArray().Select(flag => flag!.GetValue<string>()));
         var rss = json["rss_mb_after_epoch"]!["cifar_end_to_end"]!.AsArray();
         Assert.Equal(BenchmarkSettings.Quick.LoopEpochs, rss.Count);
         Assert.All(rss, value => Assert.True(value!.GetValue<double>() > 0));
@@ -88,7 +98,7 @@ public class BenchCommandTests
     public void WithoutPyTorchTheJsonOmitsThePyTorchFigures()
     {
         var json = RunQuickBench("--python", "/nonexistent/python3");
-        AssertMeasured(json);
+        AssertMeasured(json, CpuInfo.Current);
         Assert.False(json.ContainsKey(PyTorchKey));
         Assert.Contains("/nonexistent/python3", json["pytorch_skipped"]!.GetValue<string>());
     }
@@ -97,15 +107,51 @@ public class BenchCommandTests
     public void PyTorchIsMeasuredExactlyWhenItCanBeImported()
     {
         var json = RunQuickBench();
-        AssertMeasured(json);
+        AssertMeasured(json, CpuInfo.Current);
         if (PythonImportsTorch("/usr/bin/python3"))
         {
             Assert.True(json[PyTorchKey]!.GetValue<double>() > 0);
             Assert.True(json["pytorch_eval_images_per_s"]!.GetValue<double>() > 0);
-            Assert.True(json["pytorch_bf16_train_step_images_per_s"]!.GetValue<double>() > 0);
+            Assert.Equal(CpuInfo.Current.HasNativeBfloat16, json.ContainsKey("pytorch_bf16_train_step_images_per_s"));
             Assert.False(json.ContainsKey("pytorch_skipped"));
         }
         else Assert.False(json.ContainsKey(PyTorchKey));
+    }
+
+    [Fact]
+    public void OnACpuWithoutBfloat16InstructionsTheBfloat16PartsAreSkippedSayingWhy()
+    {
+        var zen3 = new CpuInfo("AMD EPYC 7B13", new HashSet<string> { "avx2", "fma" });
+        var lines = new List<string>();
+
+        var report = new BenchmarkRunner(BenchmarkSettings.Quick with { Cpu = zen3 }, pytorch: null, lines.Add).Run(CancellationToken.None);
+
+        AssertMeasured(report.ToJson(), zen3);
+        Assert.StartsWith("AMD EPYC 7B13 has no avx512_bf16 or amx_bf16", report.Bfloat16Skipped);
+        Assert.Single(lines, line => line == $"bfloat16 parts skipped: {report.Bfloat16Skipped}");
+        Assert.DoesNotContain(lines, line => line.Contains("in bfloat16"));
+        AssertEveryPartSaysHowMuchOfTheWorkIsDone(lines);
+    }
+
+    /// <summary>
+    /// Every part starts with "[k/n, s% of the work done, about T left]", numbered in order, the share rising from 0 %
+    /// and never reaching 100 % before the end, the time left from the second part on.
+    /// </summary>
+    private static void AssertEveryPartSaysHowMuchOfTheWorkIsDone(IReadOnlyList<string> lines)
+    {
+        var parts = lines.Select(line => Regex.Match(line, @"^\[(\d+)/(\d+), (\d+)% of the work done(, about \d+ (s|min) left)?\] \S")).Where(match => match.Success).ToList();
+        // At least the nine parts that run on any CPU without PyTorch.
+        Assert.True(parts.Count >= 9, string.Join("\n", lines));
+        for (int k = 0; k < parts.Count; k++)
+        {
+            Assert.Equal(k + 1, int.Parse(parts[k].Groups[1].Value));
+            Assert.Equal(parts.Count, int.Parse(parts[k].Groups[2].Value));
+            Assert.Equal(k > 0, parts[k].Groups[4].Success);
+        }
+        var shares = parts.Select(part => int.Parse(part.Groups[3].Value)).ToList();
+        Assert.Equal(0, shares[0]);
+        Assert.Equal(shares.Order(), shares);
+        Assert.InRange(shares[^1], 1, 99);
     }
 
     private static bool PythonImportsTorch(string python)

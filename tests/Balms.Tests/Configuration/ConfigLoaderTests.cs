@@ -132,6 +132,7 @@ public class ConfigLoaderTests
     [InlineData("training.optimizer.momentum=Infinity", "'training.optimizer.momentum' must be a finite number")]
     [InlineData("training.optimizer.weight_decay=1e999", "'training.optimizer.weight_decay' must be a finite number")]
     [InlineData("data.skip_bad_images=true", "'data.skip_bad_images' applies to imagenet_lt and places_lt only")]
+    [InlineData("model.allow_slow_bfloat16=true", "'model.allow_slow_bfloat16' applies to 'model.precision: bfloat16' only")]
     public void ValuesThatCannotWorkAreRejectedNamingTheKey(string assignment, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Minimal, "test.yaml", [assignment]));
@@ -163,7 +164,7 @@ public class ConfigLoaderTests
               data_seed: 4
               workers: 3
               prefetch: 2
-            model: {backbone: resnet10, precision: bfloat16, pretrained: /weights/a b.pth}
+            model: {backbone: resnet10, precision: bfloat16, allow_slow_bfloat16: true, pretrained: /weights/a b.pth}
             training:
               stage: decoupled
               model_dir: runs/stage one

@@ -1,77 +1,64 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Balms.Sampling.Meta;
 
 /// <summary>
 /// Draws B instances with replacement, P(i) ∝ s_{y_i}, by hard Gumbel-softmax: k_b = argmax_i (log s_{y_i} + g_{b,i}).
-/// With E = −log U ~ Exp(1) and g = −log E, and s constant within a class, the argmax only needs per class the
-/// smallest E_{b,i} (its instance, and −log of it as the class's best Gumbel value) and the soft sample only needs
-/// G_{b,c} = Σ_{i in c} e^{g_{b,i}} = Σ_{i in c} 1/E_{b,i}. The noise is therefore laid out class by class (column j of
-/// the conceptual [B, N] noise matrix belongs to instance <see cref="NoiseColumnInstances"/>[j]) and reduced one class
-/// at a time, a bounded block of columns at a time: memory is O(B·(C + block)) rather than the original's O(B·N), and
-/// only one logarithm per noise element is taken.
+/// With E = exp(−g) ~ Exp(1), and s constant within a class, the argmax only needs per class the smallest E_{b,i}
+/// (−log of it is the class's best Gumbel value) and which instance holds it, and the soft sample only needs
+/// G_{b,c} = Σ_{i in c} e^{g_{b,i}} = Σ_{i in c} 1/E_{b,i} (<see cref="GumbelDraw"/>). An <see cref="IClassNoiseSource"/>
+/// supplies exactly these, so memory is O(B·C) rather than the original's O(B·N).
 /// </summary>
 internal sealed class GumbelBatchDrawer
 {
-    private readonly int[] columnInstances;
-    private readonly int[] runStarts;
-    private readonly int instancesPerBlock;
+    /// <summary>Training instances grouped by class, in dataset order within a class.</summary>
+    private readonly int[] instancesByClass;
+    private readonly int[] classStarts;
+    private readonly int[] classSizes;
 
-    public GumbelBatchDrawer(IReadOnlyList<int> labels, int numClasses, int instancesPerBlock)
+    public GumbelBatchDrawer(IReadOnlyList<int> labels, int numClasses)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(instancesPerBlock, 1);
-        this.instancesPerBlock = instancesPerBlock;
         NumClasses = numClasses;
-        columnInstances = Enumerable.Range(0, labels.Count).OrderBy(i => labels[i]).ToArray(); // stable: keeps dataset order within a class
-        runStarts = new int[numClasses + 1];
-        foreach (int label in labels) runStarts[label + 1]++;
-        for (int c = 0; c < numClasses; c++) runStarts[c + 1] += runStarts[c];
+        instancesByClass = Enumerable.Range(0, labels.Count).OrderBy(i => labels[i]).ToArray(); // a stable sort
+        classSizes = new int[numClasses];
+        foreach (int label in labels) classSizes[label]++;
+        classStarts = new int[numClasses];
+        for (int c = 1; c < numClasses; c++) classStarts[c] = classStarts[c - 1] + classSizes[c - 1];
     }
 
-    public int NumInstances => columnInstances.Length;
+    public int NumInstances => instancesByClass.Length;
 
     public int NumClasses { get; }
 
-    /// <summary>The training instance behind each column of the noise matrix: instances grouped by class.</summary>
-    public IReadOnlyList<int> NoiseColumnInstances => columnInstances;
-
     /// <param name="logSamplingWeights">log s_c, length C.</param>
-    public GumbelDraw Draw(IReadOnlyList<double> logSamplingWeights, int batchSize, IUniformNoiseSource noise)
+    public GumbelDraw Draw(IReadOnlyList<double> logSamplingWeights, int batchSize, IClassNoiseSource noise)
     {
-        using var scope = NewDisposeScope();
-        // Per row and class: the smallest exponential, the noise column where it is, and the sum of reciprocals.
-        var minExponential = full(batchSize, NumClasses, double.PositiveInfinity, float64);
-        var minColumn = zeros(batchSize, NumClasses, int64);
-        var reciprocalSum = zeros(batchSize, NumClasses, float64);
+        var minExponential = new double[batchSize * NumClasses];
+        var reciprocalSum = new double[batchSize * NumClasses];
+        noise.Reduce(batchSize, classSizes, minExponential, reciprocalSum);
 
-        for (int c = 0; c < NumClasses; c++)
+        // The only part that depends on w. The class with the largest log s_c − log E_min is the one with the largest
+        // s_c / E_min, taken relative to the largest s so that no weight overflows or vanishes.
+        double largest = logSamplingWeights.Max();
+        var relativeWeights = logSamplingWeights.Select(logWeight => Math.Exp(logWeight - largest)).ToArray();
+        var indices = new int[batchSize];
+        var labels = new int[batchSize];
+        var chosenGumbel = new double[batchSize];
+        for (int b = 0; b < batchSize; b++)
         {
-            var classMin = minExponential.select(1, c);
-            var classColumn = minColumn.select(1, c);
-            var classSum = reciprocalSum.select(1, c);
-            for (int start = runStarts[c]; start < runStarts[c + 1]; start += instancesPerBlock)
+            var row = minExponential.AsSpan(b * NumClasses, NumClasses);
+            int best = 0;
+            double bestScore = -1; // every score is ≥ 0: an empty class scores 0 (its E_min is +∞)
+            for (int c = 0; c < NumClasses; c++)
             {
-                using var blockScope = NewDisposeScope();
-                int count = Math.Min(instancesPerBlock, runStarts[c + 1] - start);
-                var exponential = noise.NextBlock(batchSize, count).log_().neg_(); // U = 0 gives E = ∞: 1/E = 0, never the minimum
-                var (blockMin, blockArgmin) = exponential.min(1);
-                var improved = blockMin < classMin;
-                classColumn.copy_(where(improved, blockArgmin + start, classColumn));
-                classMin.copy_(where(improved, blockMin, classMin));
-                classSum.add_(exponential.reciprocal_().sum(dim: 1));
+                double score = relativeWeights[c] / row[c];
+                if (score > bestScore) (best, bestScore) = (c, score);
             }
+            labels[b] = best;
+            indices[b] = instancesByClass[classStarts[best] + noise.MinimumPosition(b, best, classSizes[best])];
+            chosenGumbel[b] = -Math.Log(row[best]);
         }
-
-        // The only part that depends on w: the best class per row is the one with the largest log s_c + best Gumbel.
-        var bestGumbel = minExponential.log().neg_();
-        var (_, chosenClass) = (tensor(logSamplingWeights.ToArray(), float64).unsqueeze(0) + bestGumbel).max(1);
-        var chosenColumn = minColumn.gather(1, chosenClass.unsqueeze(1)).squeeze(1);
-        var chosenGumbel = bestGumbel.gather(1, chosenClass.unsqueeze(1)).squeeze(1);
-
-        var labels = chosenClass.data<long>().Select(c => (int)c).ToArray();
-        var indices = chosenColumn.data<long>().Select(column => columnInstances[column]).ToArray();
-        return new GumbelDraw(indices, labels, chosenGumbel.data<double>().ToArray(),
-            reciprocalSum.log().data<double>().ToArray(), NumClasses);
+        using var logClassNoise = tensor(reciprocalSum).log_();
+        return new GumbelDraw(indices, labels, chosenGumbel, logClassNoise.data<double>().ToArray(), NumClasses);
     }
 }

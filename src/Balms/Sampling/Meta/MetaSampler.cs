@@ -19,9 +19,6 @@ namespace Balms.Sampling.Meta;
 /// </summary>
 public sealed class MetaSampler : IBatchSampler, IDisposable
 {
-    /// <summary>Noise elements generated at once (1 MB of float64), bounding the draw's memory for any N.</summary>
-    private const int NoiseElementsPerBlock = 1 << 17;
-
     private readonly MetaSamplerSettings options;
     private readonly GumbelBatchDrawer drawer;
 
@@ -41,7 +38,7 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
         foreach (int label in labels)
             counts[label]++;
         Weights = new ClassSamplingWeights(counts, options.InitPow, options.LearningRate);
-        drawer = new GumbelBatchDrawer(labels, numClasses, Math.Max(1, NoiseElementsPerBlock / options.BatchSize));
+        drawer = new GumbelBatchDrawer(labels, numClasses);
     }
 
     /// <summary>The learnable per-class weights: logits, s, P(c), Adam state, checkpoint state.</summary>
@@ -67,8 +64,7 @@ public sealed class MetaSampler : IBatchSampler, IDisposable
     {
         for (int step = firstStep; step < BatchesPerEpoch; step++)
         {
-            using var noise = new TorchUniformNoise(StepSeed(epoch, step));
-            PendingDraw = drawer.Draw(CurrentLogSamplingWeights(), options.BatchSize, noise);
+            PendingDraw = drawer.Draw(CurrentLogSamplingWeights(), options.BatchSize, new ExponentialClassNoise(StepSeed(epoch, step)));
             yield return PendingDraw.Indices.ToArray();
         }
     }

@@ -13,19 +13,17 @@ public class GumbelBatchDrawerTests
     private const int Rows = 6;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(11)]
-    [InlineData(64)]
-    public void BlockwiseDrawMatchesAnUnblockedReference(int instancesPerBlock)
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void DrawFromClassSummariesMatchesTheFullArgmaxAndClassSums(int seed)
     {
-        var uniform = FixedUniformNoise.Random(Rows, Labels.Length, seed: 7);
-        var gumbel = FixedUniformNoise.Gumbel(uniform);
+        var uniform = FixedNoise.RandomUniform(Rows, Labels.Length, seed);
+        var gumbel = FixedNoise.Gumbel(uniform);
         var logWeights = Logits.Select(LogSigmoid).ToArray();
-        var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock);
+        var drawer = new GumbelBatchDrawer(Labels, Classes);
 
-        var draw = drawer.Draw(logWeights, Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
+        var draw = drawer.Draw(logWeights, Rows, FixedNoise.FromUniform(uniform, Labels));
 
         for (int b = 0; b < Rows; b++)
         {
@@ -45,15 +43,15 @@ public class GumbelBatchDrawerTests
     [Fact]
     public void CompactSoftProbabilityEqualsFullSoftmaxInValueAndGradient()
     {
-        var uniform = FixedUniformNoise.Random(Rows, Labels.Length, seed: 11);
-        var drawer = new GumbelBatchDrawer(Labels, Classes, instancesPerBlock: 4);
+        var uniform = FixedNoise.RandomUniform(Rows, Labels.Length, seed: 11);
+        var drawer = new GumbelBatchDrawer(Labels, Classes);
         using var logits = tensor(Logits, float64).requires_grad_();
         using var rowWeights = tensor(new[] { 0.3, -1.0, 2.0, 0.5, 1.5, -0.7 }, float64);
-        var draw = drawer.Draw(Logits.Select(LogSigmoid).ToArray(), Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
+        var draw = drawer.Draw(Logits.Select(LogSigmoid).ToArray(), Rows, FixedNoise.FromUniform(uniform, Labels));
 
         // Reference: the original's B×N soft sample y_soft = softmax(log s_{y_i} + g_{b,i}) from the same noise.
         using var labelTensor = tensor(Labels.Select(c => (long)c).ToArray(), int64);
-        using var gumbel = tensor(Flatten(FixedUniformNoise.Gumbel(uniform)), float64).reshape(Rows, Labels.Length);
+        using var gumbel = tensor(Flatten(FixedNoise.Gumbel(uniform)), float64).reshape(Rows, Labels.Length);
         using var fullSoft = (nn.functional.logsigmoid(logits).index_select(0, labelTensor).unsqueeze(0) + gumbel).softmax(1);
         using var chosen = tensor(draw.Indices.Select(i => (long)i).ToArray(), int64).unsqueeze(1);
         using var expected = fullSoft.gather(1, chosen).squeeze(1);
@@ -73,19 +71,18 @@ public class GumbelBatchDrawerTests
     [Fact]
     public void DrawFrequenciesMatchCountsTimesSamplingWeights()
     {
-        // N = 50 instances in C = 4 classes; 20 draws of 1000 rows with seeded torch noise.
+        // N = 50 instances in C = 4 classes; 20 draws of 1000 rows with the sampler's own noise, sampled class by class.
         int[] counts = [20, 15, 10, 5];
         var labels = counts.SelectMany((n, c) => Enumerable.Repeat(c, n)).ToArray();
         double[] logits = [-1.0, 0.5, 0.0, 2.0];
         var s = logits.Select(w => 1 / (1 + Math.Exp(-w))).ToArray();
         double totalMass = labels.Sum(c => s[c]);
-        var drawer = new GumbelBatchDrawer(labels, counts.Length, instancesPerBlock: 16);
-        using var noise = new TorchUniformNoise(seed: 2024);
+        var drawer = new GumbelBatchDrawer(labels, counts.Length);
         var instanceHits = new int[labels.Length];
         const int draws = 20, rows = 1000, total = draws * rows;
 
         for (int d = 0; d < draws; d++)
-            foreach (int index in drawer.Draw(logits.Select(LogSigmoid).ToArray(), rows, noise).Indices)
+            foreach (int index in drawer.Draw(logits.Select(LogSigmoid).ToArray(), rows, new ExponentialClassNoise(seed: 2024 + (ulong)d)).Indices)
                 instanceHits[index]++;
 
         for (int c = 0; c < counts.Length; c++)
@@ -106,11 +103,11 @@ public class GumbelBatchDrawerTests
     public void ClassWithoutInstancesIsNeverDrawnAndAddsNothingToTheSoftSample()
     {
         int[] labels = [0, 2, 0, 2, 2, 0]; // class 1 of 3 has no instance
-        var uniform = FixedUniformNoise.Random(Rows, labels.Length, seed: 3);
-        var drawer = new GumbelBatchDrawer(labels, numClasses: 3, instancesPerBlock: 2);
+        var uniform = FixedNoise.RandomUniform(Rows, labels.Length, seed: 3);
+        var drawer = new GumbelBatchDrawer(labels, numClasses: 3);
         using var logits = tensor(new[] { 0.2, 5.0, -0.4 }, float64).requires_grad_();
 
-        var draw = drawer.Draw(Enumerable.Range(0, 3).Select(c => LogSigmoid(logits[c].detach().item<double>())).ToArray(), Rows, new FixedUniformNoise(uniform, drawer.NoiseColumnInstances));
+        var draw = drawer.Draw(Enumerable.Range(0, 3).Select(c => LogSigmoid(logits[c].detach().item<double>())).ToArray(), Rows, FixedNoise.FromUniform(uniform, labels));
         using var soft = draw.SelectedSoftProbabilities(nn.functional.logsigmoid(logits));
 
         Assert.DoesNotContain(1, draw.Labels);

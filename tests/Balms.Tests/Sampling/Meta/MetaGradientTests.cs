@@ -77,9 +77,9 @@ public class MetaGradientTests
 
     private static GumbelDraw Draw(ReferenceMetaProblem problem)
     {
-        var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes, instancesPerBlock: 5);
+        var drawer = new GumbelBatchDrawer(problem.InstanceLabels, ReferenceMetaProblem.Classes);
         var logSamplingWeights = Logits.Select(Numeric.LogSigmoid).ToArray();
-        return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, new FixedUniformNoise(problem.Uniform, drawer.NoiseColumnInstances));
+        return drawer.Draw(logSamplingWeights, ReferenceMetaProblem.Batch, FixedNoise.FromUniform(problem.Uniform, problem.InstanceLabels));
     }
 
     private static (double MetaLoss, double[] Gradient) Compute(ReferenceMetaProblem problem)

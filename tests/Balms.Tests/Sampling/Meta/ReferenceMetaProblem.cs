@@ -18,7 +18,7 @@ internal sealed class ReferenceMetaProblem
         var random = new Random(seed);
         InstanceLabels = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 0, 1];
         InstanceFeatures = Matrix(random, Instances, Dim);
-        Uniform = FixedUniformNoise.Random(Batch, Instances, seed + 1);
+        Uniform = FixedNoise.RandomUniform(Batch, Instances, seed + 1);
         Weight = Matrix(random, Classes, Dim);
         Bias = Matrix(random, 1, Classes)[0];
         WeightMomentum = withMomentum ? Matrix(random, Classes, Dim) : null;
@@ -41,7 +41,7 @@ internal sealed class ReferenceMetaProblem
     /// <summary>Whether the virtual step's loss adds log n_c to the logits.</summary>
     public bool BalancedSoftmax { get; }
 
-    private double[,] Gumbel => FixedUniformNoise.Gumbel(Uniform);
+    private double[,] Gumbel => FixedNoise.Gumbel(Uniform);
 
     /// <summary>k_b = argmax_i (log s_{y_i} + g_{b,i}).</summary>
     public int[] ChosenInstances(double[] logits)
